@@ -79,6 +79,9 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		pragmas.Add("_pragma", p)
 	}
+	// Times are written as "2006-01-02 15:04:05.999999999+00:00", all in UTC,
+	// so that SQL comparisons of timestamps compare instants.
+	pragmas.Set("_time_format", "sqlite")
 	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
 	pragmas.Add("_pragma", "query_only(1)")
 	readDSN := "file:" + path + "?" + pragmas.Encode()

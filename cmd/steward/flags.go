@@ -1,0 +1,49 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
+
+	"steward.dev/steward/internal/app"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = ""
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}
+
+// env returns the STEWARD_* variable or the fallback.
+func env(name, fallback string) string {
+	if v, ok := os.LookupEnv("STEWARD_" + name); ok {
+		return v
+	}
+	return fallback
+}
+
+func envBool(name string) bool {
+	b, _ := strconv.ParseBool(env(name, "false"))
+	return b
+}
+
+// storageFlags are the flags that say where the data lives.
+func storageFlags(fs *flag.FlagSet, cfg *app.Config) {
+	fs.StringVar(&cfg.DataDir, "data", env("DATA", "data"), "data directory: SQLite database and files (STEWARD_DATA)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL; SQLite in --data when empty (STEWARD_DATABASE_URL)")
+}
+
+func newFlagSet(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("steward "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return fs
+}

@@ -1,0 +1,235 @@
+package account
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"math"
+	"net/http"
+	"time"
+
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/clock"
+	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/id"
+	"steward.dev/steward/internal/platform/problem"
+)
+
+// Login limits: failed attempts in the window before further tries wait.
+const (
+	loginWindow         = 15 * time.Minute
+	failuresPerAccount  = 5
+	failuresPerAddress  = 20
+	sessionLifetime     = 30 * 24 * time.Hour
+	tokenSecretBytes    = 32
+	sessionTokenPrefix  = "sts_"
+	apiTokenPrefix      = "stp_"
+	maxTokenNameRunes   = 100
+	maxTokenLifetimeDay = 366
+)
+
+// Errors of the account room.
+var (
+	ErrInvalidCredentials = problem.New(http.StatusUnauthorized, "auth.invalid_credentials")
+	errTooManyAttempts    = problem.New(http.StatusTooManyRequests, "auth.too_many_attempts")
+	ErrLastAdmin          = problem.New(http.StatusConflict, "user.last_admin")
+	ErrSelfDelete         = problem.New(http.StatusConflict, "user.self_delete")
+)
+
+// Service holds the account use cases.
+type Service struct {
+	store    *Store
+	clock    clock.Clock
+	hasher   Hasher
+	throttle *Throttle
+	// dummyHash is verified against when an email is unknown, so that a wrong
+	// email takes as long as a wrong password.
+	dummyHash string
+}
+
+// NewService returns the account service.
+func NewService(store *Store, c clock.Clock, h Hasher) *Service {
+	return &Service{store: store, clock: c, hasher: h, throttle: NewThrottle(loginWindow), dummyHash: h.Hash("steward-not-a-password")}
+}
+
+// Session is the result of a login.
+type Session struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      User      `json:"user"`
+}
+
+// Login checks an email and password and opens a session. Failed attempts are
+// throttled per account and per client address.
+func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (Session, error) {
+	now := s.clock.Now()
+	accountKey, addressKey := "account:"+emailKey(email), "address:"+clientAddr
+	wait := max(s.throttle.RetryAfter(accountKey, failuresPerAccount, now), s.throttle.RetryAfter(addressKey, failuresPerAddress, now))
+	if wait > 0 {
+		seconds := int(math.Ceil(wait.Seconds()))
+		e := errTooManyAttempts.With("seconds", seconds)
+		e.Extra = map[string]any{"retry_after": seconds}
+		return Session{}, e
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	hash := u.passwordHash
+	if errors.Is(err, problem.ErrNotFound) {
+		hash = s.dummyHash
+	} else if err != nil {
+		return Session{}, err
+	}
+	ok, verr := s.hasher.Verify(hash, password)
+	if verr != nil {
+		return Session{}, verr
+	}
+	if !ok || u.ID == "" {
+		s.throttle.Fail(accountKey, now)
+		s.throttle.Fail(addressKey, now)
+		return Session{}, ErrInvalidCredentials
+	}
+	s.throttle.Forget(accountKey)
+	expires := now.Add(sessionLifetime)
+	secret, err := s.issueToken(ctx, s.store.DB(), u.ID, Token{Kind: KindSession, Name: "login", ExpiresAt: &expires})
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{Token: secret.Secret, ExpiresAt: expires, User: u}, nil
+}
+
+func (s *Service) issueToken(ctx context.Context, q db.Querier, userID string, t Token) (Token, error) {
+	prefix := sessionTokenPrefix
+	if t.Kind == KindAPI {
+		prefix = apiTokenPrefix
+	}
+	t.ID = id.New("tok", s.clock.Now())
+	t.CreatedAt = s.clock.Now()
+	t.Secret = prefix + id.Secret(tokenSecretBytes)
+	if err := s.store.InsertToken(ctx, q, userID, t, hashToken(t.Secret)); err != nil {
+		return Token{}, err
+	}
+	return t, nil
+}
+
+func hashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// Authenticate resolves a token to its actor; unknown or expired is (nil, nil).
+func (s *Service) Authenticate(ctx context.Context, token string) (*actor.Actor, error) {
+	if token == "" {
+		return nil, nil
+	}
+	u, tokenID, err := s.store.Authenticate(ctx, hashToken(token), s.clock.Now())
+	if errors.Is(err, problem.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u.Actor(tokenID), nil
+}
+
+// Logout ends the session or token the actor used.
+func (s *Service) Logout(ctx context.Context, a *actor.Actor) error {
+	_, err := s.store.DeleteToken(ctx, s.store.DB(), a.UserID, a.TokenID)
+	return err
+}
+
+// TokenInput is the body of an API token create.
+type TokenInput struct {
+	Name      string     `json:"name"`
+	ExpiresAt *time.Time `json:"expires_at"`
+}
+
+// CreateToken issues a named API token for the actor; its secret is returned
+// once and only its hash is kept.
+func (s *Service) CreateToken(ctx context.Context, a *actor.Actor, in TokenInput) (Token, error) {
+	var bad problem.Invalid
+	checkText(&bad, "name", in.Name, maxTokenNameRunes)
+	now := s.clock.Now()
+	if in.ExpiresAt != nil {
+		at := in.ExpiresAt.UTC()
+		in.ExpiresAt = &at
+		switch {
+		case !at.After(now):
+			bad.Add("expires_at", "field.expires_at_past")
+		case at.After(now.AddDate(0, 0, maxTokenLifetimeDay)):
+			bad.Add("expires_at", "field.expires_at_too_far")
+		}
+	}
+	if err := bad.Err(); err != nil {
+		return Token{}, err
+	}
+	return s.issueToken(ctx, s.store.DB(), a.UserID, Token{Kind: KindAPI, Name: in.Name, ExpiresAt: in.ExpiresAt})
+}
+
+// Tokens lists the actor's API tokens (without secrets).
+func (s *Service) Tokens(ctx context.Context, a *actor.Actor) ([]Token, error) {
+	return s.store.UserTokens(ctx, a.UserID)
+}
+
+// RevokeToken deletes one of the actor's own tokens.
+func (s *Service) RevokeToken(ctx context.Context, a *actor.Actor, tokenID string) error {
+	found, err := s.store.DeleteToken(ctx, s.store.DB(), a.UserID, tokenID)
+	if err == nil && !found {
+		return problem.ErrNotFound
+	}
+	return err
+}
+
+// Me returns the actor's own account.
+func (s *Service) Me(ctx context.Context, a *actor.Actor) (User, error) {
+	return s.store.UserByID(ctx, s.store.DB(), a.UserID)
+}
+
+// UpdateProfile changes the actor's own name, language or password; a new
+// password needs the current one and ends the actor's other sessions.
+func (s *Service) UpdateProfile(ctx context.Context, a *actor.Actor, p ProfilePatch) (User, error) {
+	var out User
+	err := s.store.DB().InTx(ctx, func(tx *db.Tx) error {
+		u, err := s.store.UserByID(ctx, tx, a.UserID)
+		if err != nil {
+			return err
+		}
+		patch := UserPatch{Name: p.Name, Locale: p.Locale, Password: p.Password}
+		if err := patch.normalize(u.Email); err != nil {
+			return err
+		}
+		if p.Password != nil {
+			if ok, _ := s.hasher.Verify(u.passwordHash, p.CurrentPassword); !ok {
+				return problem.InvalidField("current_password", "field.current_password")
+			}
+		}
+		out, err = s.applyPatch(ctx, tx, u, patch, a.TokenID)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) applyPatch(ctx context.Context, tx *db.Tx, u User, p UserPatch, keepToken string) (User, error) {
+	if p.Name != nil {
+		u.Name = *p.Name
+	}
+	if p.Role != nil {
+		u.Role = *p.Role
+	}
+	if p.Locale != nil {
+		u.Locale = *p.Locale
+	}
+	if p.Password != nil {
+		u.passwordHash = s.hasher.Hash(*p.Password)
+		if err := s.store.DeleteUserTokens(ctx, tx, u.ID, keepToken); err != nil {
+			return User{}, err
+		}
+	}
+	u.UpdatedAt = s.clock.Now()
+	return u, s.store.UpdateUser(ctx, tx, u)
+}
+
+// SetLocale saves the language a person chose with the switch.
+func (s *Service) SetLocale(ctx context.Context, a *actor.Actor, locale string) error {
+	_, err := s.UpdateProfile(ctx, a, ProfilePatch{Locale: &locale})
+	return err
+}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"steward.dev/steward/internal/account"
+	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/web"
+	webfiles "steward.dev/steward/web"
+)
+
+// App is a built Steward: its database, services and HTTP handler.
+type App struct {
+	Config   Config
+	DB       *db.DB
+	Accounts *account.Service
+	Router   *web.Router
+	Handler  http.Handler
+}
+
+// New opens and migrates the database and builds every room.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	cfg.setDefaults()
+	d, err := db.Open(ctx, cfg.DataDir, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a, err := build(cfg, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(cfg Config, d *db.DB) (*App, error) {
+	accounts := account.NewService(account.NewStore(d), cfg.Clock, cfg.Hasher)
+	pages, err := web.NewRenderer(webfiles.Files, navigation)
+	if err != nil {
+		return nil, err
+	}
+	metrics := web.NewMetrics()
+	rt := web.NewRouter(metrics, pages)
+	a := &App{Config: cfg, DB: d, Accounts: accounts, Router: rt}
+
+	a.platformRoutes(rt, metrics)
+	account.NewAPI(accounts).Routes(rt)
+	account.NewPages(accounts, pages).Routes(rt)
+
+	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger}
+	a.Handler = mw.Wrap(rt)
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Prepare runs the start-up work that must finish before serving: the
+// configured admin, then demo data.
+func (a *App) Prepare(ctx context.Context) error {
+	if a.Config.AdminEmail != "" || a.Config.AdminPassword != "" {
+		if err := a.ensureAdmin(ctx); err != nil {
+			return err
+		}
+	}
+	if a.Config.Demo {
+		if err := LoadDemo(ctx, a.Accounts); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	return nil
+}
+
+// Serve listens on the configured address until ctx ends, then lets in-flight
+// requests finish (up to 20 s) before returning.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,44 @@
+// Package app wires Steward together: it opens the database, builds every
+// room's store, service and handlers, and runs the HTTP server.
+package app
+
+import (
+	"log/slog"
+
+	"steward.dev/steward/internal/account"
+	"steward.dev/steward/internal/platform/clock"
+)
+
+// Config is everything serve needs; cmd/steward fills it from flags and
+// STEWARD_* variables.
+type Config struct {
+	Addr          string // listen address, e.g. 127.0.0.1:8080
+	DataDir       string // SQLite database and files
+	DatabaseURL   string // PostgreSQL instead of SQLite when set
+	Demo          bool   // load the demo organisations and users
+	AdminEmail    string // a vendor_admin that exists after every start
+	AdminPassword string
+	MetricsPublic bool // serve /metrics to every address, not only loopback
+
+	Clock  clock.Clock
+	Hasher account.Hasher
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.Clock == nil {
+		c.Clock = clock.Real{}
+	}
+	if c.Hasher == (account.Hasher{}) {
+		c.Hasher = account.DefaultHasher
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}

@@ -1,0 +1,107 @@
+package app
+
+import (
+	_ "embed"
+	"net"
+	"net/http"
+
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/i18n"
+	"steward.dev/steward/internal/platform/problem"
+	"steward.dev/steward/internal/platform/web"
+	webfiles "steward.dev/steward/web"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// platformRoutes registers what belongs to no room: health, metrics, the
+// OpenAPI document, static files, the home redirect and the language switch.
+func (a *App) platformRoutes(rt *web.Router, metrics *web.Metrics) {
+	rt.Raw("GET /livez", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	}))
+	rt.Raw("GET /readyz", http.HandlerFunc(a.readyz))
+	rt.Raw("GET /metrics", a.metricsGuard(metrics.Handler()))
+	rt.Raw("GET /static/", http.FileServerFS(webfiles.Files))
+	rt.API("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/json")
+		_, err := w.Write(openAPI)
+		return err
+	})
+	rt.Page("GET /{$}", home)
+	rt.Page("POST /lang", a.switchLang)
+}
+
+// readyz answers 200 once the database answers and every migration is applied.
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := a.DB.Ping(r.Context()); err != nil {
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	if pending, err := a.DB.Pending(r.Context()); err != nil || pending {
+		http.Error(w, "migrations pending", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// metricsGuard keeps /metrics to loopback unless configured public.
+func (a *App) metricsGuard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ip := net.ParseIP(web.ClientAddr(r)); !a.Config.MetricsPublic && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, "metrics are served to loopback only (set STEWARD_METRICS_PUBLIC=true to change)", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// home sends a person to the portal or the console, or to log in.
+func home(w http.ResponseWriter, r *http.Request) error {
+	a := actor.From(r.Context())
+	switch {
+	case a == nil:
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+	case a.IsVendor():
+		http.Redirect(w, r, "/console", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	}
+	return nil
+}
+
+// switchLang remembers the chosen language in a cookie and, for a logged-in
+// person, in their account; then returns to the page they were on.
+func (a *App) switchLang(w http.ResponseWriter, r *http.Request) error {
+	lang, ok := i18n.Parse(r.PostFormValue("lang"))
+	if !ok {
+		return problem.InvalidField("lang", "field.locale")
+	}
+	web.SetLang(w, r, lang)
+	if who := actor.From(r.Context()); who != nil {
+		if err := a.Accounts.SetLocale(r.Context(), who, string(lang)); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, web.LocalPath(r.PostFormValue("next"), "/"), http.StatusSeeOther)
+	return nil
+}
+
+// navigation is the menu of the portal (customers) or the console (vendor staff).
+func navigation(a *actor.Actor) []web.NavItem {
+	if a.IsVendor() {
+		nav := []web.NavItem{{Href: "/console", Label: "nav.console_home"}, {Href: "/console/orgs", Label: "nav.orgs"}}
+		if a.Can(actor.ManageStaff) {
+			nav = append(nav, web.NavItem{Href: "/console/staff", Label: "nav.staff"})
+		}
+		return nav
+	}
+	nav := []web.NavItem{{Href: "/portal", Label: "nav.portal_home"}}
+	if a.Can(actor.ManageOrgUsers) {
+		nav = append(nav, web.NavItem{Href: "/portal/users", Label: "nav.users"})
+	}
+	return nav
+}

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"steward.dev/steward/internal/platform/problem"
+)
+
+// Decode reads the JSON body into v. Malformed JSON, unknown fields, wrong
+// types, trailing data and bodies over the route's limit come back as
+// problems that name the field.
+func Decode(r *http.Request, v any) error {
+	return DecodeReader(r.Body, v)
+}
+
+// DecodeReader is Decode for any reader; an empty body decodes as {}.
+func DecodeReader(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return decodeProblem(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return problem.InvalidField("", "field.json_trailing")
+	}
+	return nil
+}
+
+func decodeProblem(err error) error {
+	var (
+		syntax    *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+		tooBig    *http.MaxBytesError
+		unknownAt string
+	)
+	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
+		unknownAt, _ = strconv.Unquote(strings.TrimPrefix(msg, "json: unknown field "))
+	}
+	switch {
+	case errors.As(err, &tooBig):
+		return err
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return problem.InvalidField("", "field.json_malformed")
+	case errors.As(err, &typeErr):
+		return problem.InvalidField(typeErr.Field, "field.json_type")
+	case unknownAt != "":
+		return problem.InvalidField(unknownAt, "field.unknown")
+	default:
+		return problem.InvalidField("", "field.json_malformed")
+	}
+}
+
+// JSON writes v with the status.
+func JSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// Created writes 201 with a Location header and the new object.
+func Created(w http.ResponseWriter, location string, v any) error {
+	w.Header().Set("Location", location)
+	return JSON(w, http.StatusCreated, v)
+}
+
+// List is the shape of every list response.
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// PageRequest is the requested window of a list: ?limit= (default 50, max 200) and ?cursor=.
+type PageRequest struct {
+	Limit int
+	After string // the id the previous page ended with; empty for the first page
+}
+
+// ParsePage reads limit and cursor from the query string.
+func ParsePage(r *http.Request) (PageRequest, error) {
+	p := PageRequest{Limit: 50}
+	var bad problem.Invalid
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 200 {
+			bad.Add("limit", "field.limit")
+		}
+		p.Limit = n
+	}
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(c)
+		if err != nil || len(raw) == 0 {
+			bad.Add("cursor", "field.cursor")
+		}
+		p.After = string(raw)
+	}
+	return p, bad.Err()
+}
+
+// NewList builds a list from one row more than the page's limit: when that
+// extra row exists there is a next page, which starts after the last item.
+func NewList[T any](items []T, page PageRequest, idOf func(T) string) List[T] {
+	l := List[T]{Items: items}
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	if len(items) > page.Limit {
+		l.Items = items[:page.Limit]
+		l.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(idOf(l.Items[page.Limit-1])))
+	}
+	return l
+}

@@ -1,0 +1,146 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/clock"
+	"steward.dev/steward/internal/platform/i18n"
+	"steward.dev/steward/internal/platform/problem"
+)
+
+// NavItem is one link of the portal's or the console's navigation.
+type NavItem struct {
+	Href  string
+	Label string // i18n key
+}
+
+// View is what every page template receives.
+type View struct {
+	Lang   i18n.Lang
+	Actor  *actor.Actor
+	Path   string
+	Nav    []NavItem
+	Status int
+	Data   any
+}
+
+// T translates key into the page's language; kv are placeholder name/value pairs.
+func (v View) T(key string, kv ...any) string {
+	var args map[string]any
+	if len(kv) > 1 {
+		args = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			args[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+	}
+	return i18n.T(v.Lang, key, args)
+}
+
+// OtherLang is the language the switch offers.
+func (v View) OtherLang() i18n.Lang {
+	if v.Lang == i18n.English {
+		return i18n.Chinese
+	}
+	return i18n.English
+}
+
+// Renderer renders the embedded page templates inside the shared layout.
+type Renderer struct {
+	pages map[string]*template.Template
+	nav   func(*actor.Actor) []NavItem
+}
+
+// NewRenderer parses templates/layout.html and templates/partials/*.html with
+// each templates/pages/NAME.html; pages are rendered by NAME. nav gives the
+// navigation an actor sees.
+func NewRenderer(fsys fs.FS, nav func(*actor.Actor) []NavItem) (*Renderer, error) {
+	pageFiles, err := fs.Glob(fsys, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	shared := []string{"templates/layout.html"}
+	partials, _ := fs.Glob(fsys, "templates/partials/*.html")
+	shared = append(shared, partials...)
+	rd := &Renderer{pages: map[string]*template.Template{}, nav: nav}
+	for _, file := range pageFiles {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(append([]string(nil), shared...), file)...)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		rd.pages[name] = t
+	}
+	return rd, nil
+}
+
+var funcs = template.FuncMap{
+	// dict passes several values to a shared template: dict "K" v "K2" v2.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	// beijing shows an instant as Beijing time, the zone of every service clock.
+	"beijing": func(t time.Time) string { return t.In(clock.Shanghai).Format("2006-01-02 15:04") },
+}
+
+// Render writes page name with data and the status.
+func (rd *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	t, ok := rd.pages[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	a := actor.From(r.Context())
+	v := View{Lang: Lang(r.Context()), Actor: a, Path: r.URL.Path, Status: status, Data: data}
+	if a != nil && rd.nav != nil {
+		v.Nav = rd.nav(a)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", string(v.Lang))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// ErrorData is what the error page shows.
+type ErrorData struct {
+	Code   string
+	Detail string
+	Fields []problem.Field
+}
+
+// Error shows err as a page in the request's language; a request that needs a
+// login is sent to the login page instead.
+func (rd *Renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
+	p, extra := ToProblem(r, err)
+	if p.Status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	SetRetryAfter(w, extra)
+	if rerr := rd.Render(w, r, p.Status, "error", ErrorData{Code: p.Code, Detail: p.Detail, Fields: p.Errors}); rerr != nil {
+		slog.ErrorContext(r.Context(), "render error page", "err", rerr)
+		http.Error(w, p.Detail, p.Status)
+	}
+}
