@@ -34,7 +34,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	a, err := build(cfg, d)
+	a, err := Build(cfg, d)
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -42,7 +42,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	return a, nil
 }
 
-func build(cfg Config, d *db.DB) (*App, error) {
+// Build assembles the app on an open, migrated database (tests use it with
+// databases from dbtest).
+func Build(cfg Config, d *db.DB) (*App, error) {
+	cfg.setDefaults()
 	accounts := account.NewService(account.NewStore(d), cfg.Clock, cfg.Hasher)
 	pages, err := web.NewRenderer(webfiles.Files, navigation)
 	if err != nil {

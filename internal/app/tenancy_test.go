@@ -1,0 +1,74 @@
+package app_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"steward.dev/steward/internal/app/apptest"
+)
+
+// TestAnotherOrganisationsAnythingIsNotFound walks every served API route
+// that names an organisation or an object, as the admin and as a member of
+// organisation A, with organisation B's ids: each answer is 404, and B's data
+// is unchanged afterwards.
+func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		const orgA, orgB = "org_demo_cloud", "org_demo_hk"
+		adminB := e.Login("admin@gangxin.demo")
+		usersB := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + orgB + "/users", Token: adminB}).Items()
+		if len(usersB) < 2 {
+			t.Fatalf("org B has %d users, want its demo admin and member", len(usersB))
+		}
+		tokenB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/tokens", Token: adminB, Body: map[string]any{"name": "b's script"}}).JSON()
+
+		// B's ids for each path parameter; a route whose {id} is not a user
+		// says which of B's objects it takes.
+		idsB := map[string]string{"org": orgB, "id": usersB[1]["id"].(string)}
+		idFor := map[string]string{"/api/v1/tokens/{id}": tokenB["id"].(string)}
+
+		walked := 0
+		for _, who := range []string{"admin@yunqi.demo", "member@yunqi.demo"} {
+			token := e.Login(who)
+			for _, rt := range e.App.Router.Routes() {
+				if !rt.API || !strings.Contains(rt.Path, "{") {
+					continue
+				}
+				path := rt.Path
+				if id, ok := idFor[rt.Path]; ok {
+					path = strings.ReplaceAll(path, "{id}", id)
+				}
+				for name, value := range idsB {
+					path = strings.ReplaceAll(path, "{"+name+"}", value)
+				}
+				if strings.Contains(path, "{") {
+					t.Errorf("%s %s: no id of organisation B for a path parameter; add it to the walk", rt.Method, rt.Path)
+					continue
+				}
+				res := e.Do(apptest.Request{Method: rt.Method, Path: path, Token: token, Body: "{}"})
+				if res.Status != http.StatusNotFound {
+					t.Errorf("%s: %s %s = %d, want 404; body %s", who, rt.Method, path, res.Status, res.Body)
+				}
+				walked++
+			}
+		}
+		if walked < 10 {
+			t.Fatalf("walked only %d routes", walked)
+		}
+
+		// Nothing of B's changed, and B's token still works.
+		after := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + orgB + "/users", Token: adminB}).Items()
+		if len(after) != len(usersB) {
+			t.Errorf("org B has %d users after the walk, had %d", len(after), len(usersB))
+		}
+		if res := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/me", Token: tokenB["token"].(string)}); res.Status != http.StatusOK {
+			t.Errorf("B's API token stopped working: %d", res.Status)
+		}
+
+		// Lists show a customer only its own organisation.
+		orgs := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs", Token: e.Login("member@yunqi.demo")}).Items()
+		if len(orgs) != 1 || orgs[0]["id"] != orgA {
+			t.Errorf("a customer lists organisations %v, want only its own", orgs)
+		}
+	})
+}
