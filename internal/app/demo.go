@@ -15,15 +15,16 @@ const DemoPassword = "steward-demo-2026"
 type DemoOrg struct {
 	ID, Name, Region, Deployment string
 	Admin, Member                string // emails
+	MemberLocale                 string
 }
 
 // DemoOrgs are the four demo customers: one per deployment kind in the
 // catalog's regions, and one outside them.
 var DemoOrgs = []DemoOrg{
-	{"org_demo_cloud", "云启制造有限公司", "CN", "public_cloud", "admin@yunqi.demo", "member@yunqi.demo"},
-	{"org_demo_hk", "港新貿易有限公司", "HK", "private_cloud_subscription", "admin@gangxin.demo", "member@gangxin.demo"},
-	{"org_demo_perpetual", "华北精工集团", "CN", "private_cloud_perpetual", "admin@huabei.demo", "member@huabei.demo"},
-	{"org_demo_sg", "Lion City Foods Pte. Ltd.", "SG", "public_cloud", "admin@lioncity.demo", "member@lioncity.demo"},
+	{"org_demo_cloud", "云启制造有限公司", "CN", "public_cloud", "admin@yunqi.demo", "member@yunqi.demo", "zh-CN"},
+	{"org_demo_hk", "港新貿易有限公司", "HK", "private_cloud_subscription", "admin@gangxin.demo", "member@gangxin.demo", "en"},
+	{"org_demo_perpetual", "华北精工集团", "CN", "private_cloud_perpetual", "admin@huabei.demo", "member@huabei.demo", "zh-CN"},
+	{"org_demo_sg", "Lion City Foods Pte. Ltd.", "SG", "public_cloud", "admin@lioncity.demo", "member@lioncity.demo", "en"},
 }
 
 // DemoStaff are the demo vendor accounts.
@@ -68,7 +69,7 @@ func LoadDemo(ctx context.Context, accounts *account.Service) error {
 		}
 		people := []account.UserInput{
 			{Email: o.Admin, Name: o.Name + " 管理员", Role: actor.CustomerAdmin, Password: DemoPassword},
-			{Email: o.Member, Name: o.Name + " 成员", Role: actor.CustomerMember, Password: DemoPassword, Locale: "en"},
+			{Email: o.Member, Name: o.Name + " 成员", Role: actor.CustomerMember, Password: DemoPassword, Locale: o.MemberLocale},
 		}
 		for _, p := range people {
 			if _, err := accounts.EnsureUser(ctx, o.ID, p); err != nil {
