@@ -54,6 +54,12 @@ func New(t *testing.T, d *db.DB) *Env {
 	return &Env{t: t, App: a, Clock: c}
 }
 
+// Wrap makes an Env of an app a test built itself.
+func Wrap(t *testing.T, a *app.App) *Env {
+	c, _ := a.Config.Clock.(*clock.Manual)
+	return &Env{t: t, App: a, Clock: c}
+}
+
 // Response is what a request returned.
 type Response struct {
 	Status int
