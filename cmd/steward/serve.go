@@ -19,6 +19,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	storageFlags(fs, &cfg)
 	fs.BoolVar(&cfg.Demo, "demo", envBool("DEMO"), "load demo organisations and users (STEWARD_DEMO)")
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC"), "serve /metrics beyond loopback (STEWARD_METRICS_PUBLIC)")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TRUST_PROXY"), "take client addresses from X-Forwarded-For; only behind a reverse proxy (STEWARD_TRUST_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

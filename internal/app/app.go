@@ -59,7 +59,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	account.NewAPI(accounts).Routes(rt)
 	account.NewPages(accounts, pages).Routes(rt)
 
-	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger}
+	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
 	a.Handler = mw.Wrap(rt)
 	return a, nil
 }

@@ -19,6 +19,7 @@ type Config struct {
 	AdminEmail    string // a vendor_admin that exists after every start
 	AdminPassword string
 	MetricsPublic bool // serve /metrics to every address, not only loopback
+	TrustProxy    bool // client addresses come from X-Forwarded-For (behind a reverse proxy)
 
 	Clock  clock.Clock
 	Hasher account.Hasher

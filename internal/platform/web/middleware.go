@@ -63,12 +63,29 @@ func ClientAddr(r *http.Request) string {
 	return host
 }
 
+// forwardedFor returns the address the proxy saw, as host:port.
+func forwardedFor(r *http.Request) string {
+	list := r.Header.Values("X-Forwarded-For")
+	if len(list) == 0 {
+		return r.RemoteAddr
+	}
+	parts := strings.Split(list[len(list)-1], ",")
+	last := strings.TrimSpace(parts[len(parts)-1])
+	if net.ParseIP(last) == nil {
+		return r.RemoteAddr
+	}
+	return net.JoinHostPort(last, "0")
+}
+
 // Middleware builds the chain every request passes through.
 type Middleware struct {
 	Auth    Authenticator
 	Metrics *Metrics
 	Pages   *Renderer
 	Logger  *slog.Logger
+	// TrustProxy takes the client address from the last X-Forwarded-For entry,
+	// which the reverse proxy in front of Steward appends.
+	TrustProxy bool
 }
 
 // Wrap returns h behind recovery, request ids, logging and metrics,
@@ -95,6 +112,9 @@ var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 func (m *Middleware) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if m.TrustProxy {
+			r.RemoteAddr = forwardedFor(r)
+		}
 		ri := &requestInfo{id: r.Header.Get("X-Request-Id"), lang: i18n.Chinese, route: "unmatched"}
 		if !validRequestID.MatchString(ri.id) {
 			ri.id = id.Secret(10)
