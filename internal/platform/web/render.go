@@ -125,9 +125,10 @@ func (rd *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, n
 
 // ErrorData is what the error page shows.
 type ErrorData struct {
-	Code   string
-	Detail string
-	Fields []problem.Field
+	Code      string
+	Detail    string
+	Fields    []problem.Field
+	RequestID string
 }
 
 // Error shows err as a page in the request's language; a request that needs a
@@ -139,7 +140,7 @@ func (rd *Renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	SetRetryAfter(w, extra)
-	if rerr := rd.Render(w, r, p.Status, "error", ErrorData{Code: p.Code, Detail: p.Detail, Fields: p.Errors}); rerr != nil {
+	if rerr := rd.Render(w, r, p.Status, "error", ErrorData{Code: p.Code, Detail: p.Detail, Fields: p.Errors, RequestID: p.RequestID}); rerr != nil {
 		slog.ErrorContext(r.Context(), "render error page", "err", rerr)
 		http.Error(w, p.Detail, p.Status)
 	}
