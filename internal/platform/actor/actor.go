@@ -65,12 +65,6 @@ func (a *Actor) Can(p Permission) bool {
 	return false
 }
 
-// SeesOrg reports whether the actor may see things of organisation org at all:
-// vendor staff see every organisation, customers only their own.
-func (a *Actor) SeesOrg(org string) bool {
-	return a != nil && (a.IsVendor() || (a.OrgID != "" && a.OrgID == org))
-}
-
 // Scope returns the organisation restriction every store query of customer
 // data applies.
 func (a *Actor) Scope() Scope {

@@ -23,6 +23,3 @@ func (s Scope) Clause(column string) (string, []any) {
 		return column + " = ?", []any{s.org}
 	}
 }
-
-// Includes reports whether the organisation org lies within the scope.
-func (s Scope) Includes(org string) bool { return s.all || (s.org != "" && s.org == org) }

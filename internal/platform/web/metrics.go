@@ -35,9 +35,6 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-// Registry lets other rooms add their own metrics.
-func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
-
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})

@@ -32,22 +32,6 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	}
 }
 
-// Dialects lists the databases Each runs on in this environment.
-func Dialects() []db.Dialect {
-	if os.Getenv(PostgresEnv) != "" {
-		return []db.Dialect{db.SQLite, db.Postgres}
-	}
-	return []db.Dialect{db.SQLite}
-}
-
-// Open returns a fresh migrated database of the dialect.
-func Open(t *testing.T, d db.Dialect) *db.DB {
-	if d == db.Postgres {
-		return Postgres(t)
-	}
-	return SQLite(t)
-}
-
 var (
 	sqliteOnce     sync.Once
 	sqliteTemplate string
@@ -143,18 +127,6 @@ func Postgres(t *testing.T) *db.DB {
 		}
 	})
 	return d
-}
-
-// PostgresURL returns a connection URL for a fresh migrated PostgreSQL database that
-// several app instances in one test can share.
-func PostgresURL(t *testing.T) string {
-	t.Helper()
-	d := Postgres(t)
-	var name string
-	if err := d.QueryRow(context.Background(), "SELECT current_database()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	return withDatabase(os.Getenv(PostgresEnv), name)
 }
 
 func buildPostgresTemplate(serverURL string) (string, error) {

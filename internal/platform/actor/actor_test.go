@@ -1,0 +1,46 @@
+package actor
+
+import "testing"
+
+// TestPermissionTable restates the rows of API.md's role table that are built.
+func TestPermissionTable(t *testing.T) {
+	all := []Role{CustomerMember, CustomerAdmin, Agent, Engineer, ProductManager, VendorAdmin}
+	table := []struct {
+		p       Permission
+		allowed []Role
+	}{
+		{ManageOrgUsers, []Role{CustomerAdmin, VendorAdmin}},
+		{ReadOrgUsers, []Role{CustomerAdmin, Agent, Engineer, ProductManager, VendorAdmin}},
+		{CreateOrgs, []Role{Agent, VendorAdmin}},
+		{ManageStaff, []Role{VendorAdmin}},
+	}
+	for _, row := range table {
+		for _, r := range all {
+			want := false
+			for _, a := range row.allowed {
+				want = want || a == r
+			}
+			if got := (&Actor{Role: r}).Can(row.p); got != want {
+				t.Errorf("%s may %s: %v, want %v", r, row.p, got, want)
+			}
+		}
+	}
+}
+
+func TestScopes(t *testing.T) {
+	customer := &Actor{Role: CustomerMember, OrgID: "org_a"}
+	vendor := &Actor{Role: Agent}
+	if where, args := customer.Scope().Clause("org_id"); where != "org_id = ?" || len(args) != 1 || args[0] != "org_a" {
+		t.Errorf("customer scope: %s %v", where, args)
+	}
+	if where, _ := vendor.Scope().Clause("org_id"); where != "1=1" {
+		t.Errorf("vendor scope: %s", where)
+	}
+	if where, _ := (Scope{}).Clause("org_id"); where != "1=0" {
+		t.Errorf("the zero scope must match nothing, got %s", where)
+	}
+	orphan := &Actor{Role: CustomerAdmin}
+	if where, _ := orphan.Scope().Clause("org_id"); where != "1=0" {
+		t.Errorf("a customer without an organisation must see nothing, got %s", where)
+	}
+}
