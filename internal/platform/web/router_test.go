@@ -106,7 +106,9 @@ func TestBodyLimitsAnswer413(t *testing.T) {
 
 func TestRequestIDsAndMetricsByRoute(t *testing.T) {
 	h := newServer(t, func(rt *web.Router) {
-		rt.API("GET /api/v1/things/{id}", func(w http.ResponseWriter, r *http.Request) error { return web.JSON(w, 200, map[string]string{"id": r.PathValue("id")}) })
+		rt.API("GET /api/v1/things/{id}", func(w http.ResponseWriter, r *http.Request) error {
+			return web.JSON(w, 200, map[string]string{"id": r.PathValue("id")})
+		})
 	})
 	r := httptest.NewRequest("GET", "/api/v1/things/a1", nil)
 	r.Header.Set("X-Request-Id", "trace-42")
