@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs every test of Steward: go vet, the Go tests under the race detector on
+# SQLite and PostgreSQL, and the browser tests in headless Chromium.
+#
+# Needs only Go (and gcc for -race) on Debian: it installs Debian's postgresql
+# and chromium packages when they are missing (as root, or with sudo), starts a
+# throwaway PostgreSQL server on 127.0.0.1:54329 through scripts/postgres.sh,
+# and stops that server again at the end if it started it.
+#
+# Usage: scripts/test.sh     (CI runs it through .ci/run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+chromium=${STEWARD_CHROMIUM:-/usr/bin/chromium}
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Each part appends "name seconds status" here; the summary prints them.
+results=()
+failed=0
+
+# part NAME COMMAND...: runs one part, times it and records whether it passed.
+part() {
+  local name=$1; shift
+  echo
+  echo "==> $name"
+  local start=$SECONDS status=ok
+  if ! "$@"; then status=FAILED; failed=1; fi
+  local took=$((SECONDS - start))
+  echo "==> $name: $status in ${took}s"
+  results+=("$(printf '%-28s %5ss  %s' "$name" "$took" "$status")")
+}
+
+summary() {
+  echo
+  echo "==> Summary (seconds)"
+  printf '  %s\n' "${results[@]}"
+  echo "  total                        $((SECONDS))s"
+}
+
+# --- setup: PostgreSQL and Chromium ---------------------------------------
+
+pg_started=$(mktemp)
+unit_log=$(mktemp)
+cleanup() {
+  if [ -s "$pg_started" ]; then
+    echo "==> stopping the PostgreSQL server this run started"
+    scripts/postgres.sh stop || true
+  fi
+  rm -f "$pg_started" "$unit_log"
+}
+trap cleanup EXIT
+
+start_postgres() {
+  # postgres.sh installs the package when needed and prints the server's URL;
+  # it writes to $pg_started only when it started the server itself.
+  STEWARD_TEST_PG=$(STEWARD_PG_STARTED_FILE=$pg_started scripts/postgres.sh) || return 1
+  export STEWARD_TEST_PG
+  echo "STEWARD_TEST_PG=$STEWARD_TEST_PG"
+}
+
+install_chromium() {
+  if [ -x "$chromium" ]; then
+    echo "chromium: $chromium"
+    return
+  fi
+  echo "installing Debian's chromium package"
+  as_root apt-get update -qq || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium || return 1
+  chromium=/usr/bin/chromium
+}
+
+go version
+# Setup failures stop the run: nothing after them would mean anything.
+part "postgresql" start_postgres
+[ "$failed" = 0 ] || { summary; exit 1; }
+part "chromium" install_chromium
+[ "$failed" = 0 ] || { summary; exit 1; }
+
+# --- the tests ----------------------------------------------------------------
+
+vet() {
+  go vet ./... && go vet -tags browser ./test/browser/...
+}
+
+unit_tests() {
+  go test -race -count=1 ./... 2>&1 | tee "$unit_log"
+}
+
+browser_tests() {
+  STEWARD_CHROMIUM=$chromium go test -count=1 -tags browser ./test/browser/...
+}
+
+part "go vet" vet
+part "go test -race (sqlite+pg)" unit_tests
+part "browser tests (chromium)" browser_tests
+
+echo
+count() { grep -c -e "$1" "$unit_log" || true; }
+echo "==> go test -race: $(count '^ok[[:space:]]') packages passed, $(count '^FAIL[[:space:]]') failed," \
+  "$(count '^?[[:space:]]') without tests, $(count '--- FAIL:') failing tests"
+
+summary
+if [ "$failed" != 0 ]; then
+  echo "==> FAILED"
+  exit 1
+fi
+echo "==> all tests passed"
