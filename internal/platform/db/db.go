@@ -215,3 +215,18 @@ func IsUniqueViolation(err error) bool {
 	}
 	return false
 }
+
+// SkipLocked is the locking clause of a claim query: PostgreSQL lets several
+// instances claim different rows at once; SQLite has a single writer anyway.
+func (d *DB) SkipLocked() string {
+	if d.dialect == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// QueryRowWrite runs a single-row statement that changes data (UPDATE …
+// RETURNING) on the write connection.
+func (d *DB) QueryRowWrite(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.write.QueryRowContext(ctx, rebind(d.dialect, query), args...)
+}

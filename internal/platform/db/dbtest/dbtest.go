@@ -116,10 +116,12 @@ func Postgres(t *testing.T) *db.DB {
 	if err := adminExec(serverURL, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, pgTemplate)); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
-	d, err := db.Open(context.Background(), "", withDatabase(serverURL, name))
+	url := withDatabase(serverURL, name)
+	d, err := db.Open(context.Background(), "", url)
 	if err != nil {
 		t.Fatal(err)
 	}
+	postgresURLs.Store(d, url)
 	t.Cleanup(func() {
 		d.Close()
 		if err := adminExec(serverURL, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name)); err != nil {
@@ -127,6 +129,29 @@ func Postgres(t *testing.T) *db.DB {
 		}
 	})
 	return d
+}
+
+// postgresURLs remembers the URL of each test database for Reopen.
+var postgresURLs sync.Map
+
+// Reopen opens a second, independent handle on the same database, as a second
+// app instance would.
+func Reopen(t *testing.T, d *db.DB) *db.DB {
+	t.Helper()
+	var (
+		other *db.DB
+		err   error
+	)
+	if u, ok := postgresURLs.Load(d); ok {
+		other, err = db.Open(context.Background(), "", u.(string))
+	} else {
+		other, err = db.OpenSQLite(context.Background(), d.Path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return other
 }
 
 func buildPostgresTemplate(serverURL string) (string, error) {
