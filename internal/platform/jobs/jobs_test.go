@@ -16,7 +16,9 @@ import (
 
 var start = time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)
 
-func newRunner(d *db.DB, c clock.Clock) *Runner { return NewRunner(d, c, slog.New(slog.DiscardHandler)) }
+func newRunner(d *db.DB, c clock.Clock) *Runner {
+	return NewRunner(d, c, slog.New(slog.DiscardHandler))
+}
 
 func state(t *testing.T, d *db.DB, kind string) (string, int) {
 	t.Helper()
