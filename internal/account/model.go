@@ -4,6 +4,7 @@ package account
 import (
 	"encoding/json"
 	"net/mail"
+	"steward.dev/steward/internal/audit"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -53,6 +54,15 @@ func (u User) MarshalJSON() ([]byte, error) {
 		CreatedAt time.Time  `json:"created_at"`
 		UpdatedAt time.Time  `json:"updated_at"`
 	}{u.ID, u.Email, u.Name, u.Role, org, u.Locale, u.CreatedAt, u.UpdatedAt})
+}
+
+// auditFields are the fields the audit trail records; never the password hash.
+func (u User) auditFields() audit.Fields {
+	return audit.Fields{"email": u.Email, "name": u.Name, "role": string(u.Role), "locale": u.Locale, "org_id": u.OrgID}
+}
+
+func (o Org) auditFields() audit.Fields {
+	return audit.Fields{"name": o.Name, "region": o.Region}
 }
 
 // Actor returns the user as the actor of a request.

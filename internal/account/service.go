@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"steward.dev/steward/internal/audit"
 	"time"
 
 	"steward.dev/steward/internal/platform/actor"
@@ -40,6 +41,7 @@ var (
 // Service holds the account use cases.
 type Service struct {
 	store    *Store
+	audit    *audit.Recorder
 	clock    clock.Clock
 	hasher   Hasher
 	throttle *Throttle
@@ -49,8 +51,8 @@ type Service struct {
 }
 
 // NewService returns the account service.
-func NewService(store *Store, c clock.Clock, h Hasher) *Service {
-	return &Service{store: store, clock: c, hasher: h, throttle: NewThrottle(loginWindow), dummyHash: h.Hash("steward-not-a-password")}
+func NewService(store *Store, rec *audit.Recorder, c clock.Clock, h Hasher) *Service {
+	return &Service{store: store, audit: rec, clock: c, hasher: h, throttle: NewThrottle(loginWindow), dummyHash: h.Hash("steward-not-a-password")}
 }
 
 // Session is the result of a login.
@@ -90,11 +92,19 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	}
 	s.throttle.Forget(accountKey)
 	expires := now.Add(sessionLifetime)
-	secret, err := s.issueToken(ctx, s.store.DB(), u.ID, Token{Kind: KindSession, Name: "login", ExpiresAt: &expires})
+	var t Token
+	err = s.store.DB().InTx(ctx, func(tx *db.Tx) error {
+		t, err = s.issueToken(ctx, tx, u.ID, Token{Kind: KindSession, Name: "login", ExpiresAt: &expires})
+		if err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, ActorRole: string(u.Role), OrgID: u.OrgID,
+			Action: "session.create", TargetType: "user", TargetID: u.ID})
+	})
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{Token: secret.Secret, ExpiresAt: expires, User: u}, nil
+	return Session{Token: t.Secret, ExpiresAt: expires, User: u}, nil
 }
 
 func (s *Service) issueToken(ctx context.Context, q db.Querier, userID string, t Token) (Token, error) {
@@ -133,8 +143,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*actor.Actor,
 
 // Logout ends the session or token the actor used.
 func (s *Service) Logout(ctx context.Context, a *actor.Actor) error {
-	_, err := s.store.DeleteToken(ctx, s.store.DB(), a.UserID, a.TokenID)
-	return err
+	return s.store.DB().InTx(ctx, func(tx *db.Tx) error {
+		if _, err := s.store.DeleteToken(ctx, tx, a.UserID, a.TokenID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{OrgID: a.OrgID, Action: "session.end", TargetType: "token", TargetID: a.TokenID})
+	})
 }
 
 // TokenInput is the body of an API token create.
@@ -162,7 +176,16 @@ func (s *Service) CreateToken(ctx context.Context, a *actor.Actor, in TokenInput
 	if err := bad.Err(); err != nil {
 		return Token{}, err
 	}
-	return s.issueToken(ctx, s.store.DB(), a.UserID, Token{Kind: KindAPI, Name: in.Name, ExpiresAt: in.ExpiresAt})
+	var t Token
+	err := s.store.DB().InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		if t, err = s.issueToken(ctx, tx, a.UserID, Token{Kind: KindAPI, Name: in.Name, ExpiresAt: in.ExpiresAt}); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{OrgID: a.OrgID, Action: "token.create", TargetType: "token", TargetID: t.ID,
+			Changes: audit.Diff(nil, audit.Fields{"name": t.Name, "expires_at": t.ExpiresAt})})
+	})
+	return t, err
 }
 
 // Tokens lists the actor's API tokens (without secrets).
@@ -172,11 +195,16 @@ func (s *Service) Tokens(ctx context.Context, a *actor.Actor) ([]Token, error) {
 
 // RevokeToken deletes one of the actor's own tokens.
 func (s *Service) RevokeToken(ctx context.Context, a *actor.Actor, tokenID string) error {
-	found, err := s.store.DeleteToken(ctx, s.store.DB(), a.UserID, tokenID)
-	if err == nil && !found {
-		return problem.ErrNotFound
-	}
-	return err
+	return s.store.DB().InTx(ctx, func(tx *db.Tx) error {
+		found, err := s.store.DeleteToken(ctx, tx, a.UserID, tokenID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return problem.ErrNotFound
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{OrgID: a.OrgID, Action: "token.revoke", TargetType: "token", TargetID: tokenID})
+	})
 }
 
 // Me returns the actor's own account.
@@ -209,6 +237,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a *actor.Actor, p ProfilePa
 }
 
 func (s *Service) applyPatch(ctx context.Context, tx *db.Tx, u User, p UserPatch, keepToken string) (User, error) {
+	before := u.auditFields()
 	if p.Name != nil {
 		u.Name = *p.Name
 	}
@@ -225,7 +254,14 @@ func (s *Service) applyPatch(ctx context.Context, tx *db.Tx, u User, p UserPatch
 		}
 	}
 	u.UpdatedAt = s.clock.Now()
-	return u, s.store.UpdateUser(ctx, tx, u)
+	if err := s.store.UpdateUser(ctx, tx, u); err != nil {
+		return User{}, err
+	}
+	changes := audit.Diff(before, u.auditFields())
+	if p.Password != nil {
+		changes["password"] = audit.Change{Before: "…", After: "changed"}
+	}
+	return u, s.audit.Record(ctx, tx, audit.Entry{OrgID: u.OrgID, Action: "user.update", TargetType: "user", TargetID: u.ID, Changes: changes})
 }
 
 // SetLocale saves the language a person chose with the switch.

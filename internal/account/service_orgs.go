@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"steward.dev/steward/internal/audit"
 
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/db"
@@ -40,7 +41,17 @@ func (s *Service) CreateOrg(ctx context.Context, a *actor.Actor, in OrgInput) (O
 	}
 	now := s.clock.Now()
 	o := Org{ID: id.New("org", now), Name: in.Name, Region: in.Region, CreatedAt: now, UpdatedAt: now}
-	return o, s.store.DB().InTx(ctx, func(tx *db.Tx) error { return s.store.InsertOrg(ctx, tx, o) })
+	return o, s.insertOrg(ctx, o)
+}
+
+func (s *Service) insertOrg(ctx context.Context, o Org) error {
+	return s.store.DB().InTx(ctx, func(tx *db.Tx) error {
+		if err := s.store.InsertOrg(ctx, tx, o); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{OrgID: o.ID, Action: "org.create", TargetType: "org", TargetID: o.ID,
+			Changes: audit.Diff(nil, o.auditFields())})
+	})
 }
 
 // Org returns one organisation the actor may see.
@@ -113,7 +124,13 @@ func (s *Service) createUser(ctx context.Context, orgID string, in UserInput) (U
 	now := s.clock.Now()
 	u := User{ID: id.New("usr", now), OrgID: orgID, Email: in.Email, Name: in.Name, Role: in.Role, Locale: in.Locale,
 		CreatedAt: now, UpdatedAt: now, passwordHash: s.hasher.Hash(in.Password)}
-	return u, s.store.DB().InTx(ctx, func(tx *db.Tx) error { return s.store.InsertUser(ctx, tx, u) })
+	return u, s.store.DB().InTx(ctx, func(tx *db.Tx) error {
+		if err := s.store.InsertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{OrgID: orgID, Action: "user.create", TargetType: "user", TargetID: u.ID,
+			Changes: audit.Diff(nil, u.auditFields())})
+	})
 }
 
 // UpdateOrgUser changes a customer user's name, role, language or password.
@@ -165,7 +182,11 @@ func (s *Service) DeleteOrgUser(ctx context.Context, a *actor.Actor, orgID, user
 				return err
 			}
 		}
-		return s.store.SoftDeleteUser(ctx, tx, u.ID, s.clock.Now())
+		if err := s.store.SoftDeleteUser(ctx, tx, u.ID, s.clock.Now()); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Entry{OrgID: orgID, Action: "user.delete", TargetType: "user", TargetID: u.ID,
+			Changes: audit.Diff(u.auditFields(), nil)})
 	})
 }
 
@@ -211,5 +232,5 @@ func (s *Service) EnsureOrg(ctx context.Context, orgID string, in OrgInput) erro
 		return err
 	}
 	now := s.clock.Now()
-	return s.store.InsertOrg(ctx, s.store.DB(), Org{ID: orgID, Name: in.Name, Region: in.Region, CreatedAt: now, UpdatedAt: now})
+	return s.insertOrg(ctx, Org{ID: orgID, Name: in.Name, Region: in.Region, CreatedAt: now, UpdatedAt: now})
 }

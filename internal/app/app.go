@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"steward.dev/steward/internal/account"
+	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/web"
 	webfiles "steward.dev/steward/web"
@@ -46,7 +47,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 // databases from dbtest).
 func Build(cfg Config, d *db.DB) (*App, error) {
 	cfg.setDefaults()
-	accounts := account.NewService(account.NewStore(d), cfg.Clock, cfg.Hasher)
+	recorder := audit.NewRecorder(cfg.Clock)
+	accounts := account.NewService(account.NewStore(d), recorder, cfg.Clock, cfg.Hasher)
 	pages, err := web.NewRenderer(webfiles.Files, navigation)
 	if err != nil {
 		return nil, err
@@ -57,6 +59,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 
 	a.platformRoutes(rt, metrics)
 	account.NewAPI(accounts).Routes(rt)
+	audit.NewAPI(audit.NewStore(d)).Routes(rt)
 	account.NewPages(accounts, pages).Routes(rt)
 
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}

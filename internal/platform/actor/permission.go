@@ -23,6 +23,8 @@ var (
 	ReadOrgUsers = vendorAction("read org users", CustomerAdmin, Agent, Engineer, ProductManager)
 	// CreateOrgs: create organisations, contracts, quota grants; issue and revoke licenses.
 	CreateOrgs = vendorAction("create orgs", Agent)
+	// ReadAudit: the audit trail; a customer_admin sees its organisation's part.
+	ReadAudit = vendorAction("read the audit trail", CustomerAdmin)
 	// ManageStaff: vendor staff accounts.
 	ManageStaff = vendorAction("manage staff")
 )

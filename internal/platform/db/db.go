@@ -122,7 +122,8 @@ func (d *DB) Dialect() Dialect { return d.dialect }
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.read.PingContext(ctx) }
 
-// Exec runs a statement that changes data.
+// Exec runs a statement outside any transaction and without an audit record:
+// for housekeeping tables (jobs) and tests. Changes people make go through InTx.
 func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return d.write.ExecContext(ctx, rebind(d.dialect, query), args...)
 }
@@ -138,16 +139,27 @@ func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 }
 
 // Tx is a transaction; on SQLite it holds the write lock from its start.
+// A transaction that changes anything must also write its audit record
+// (MarkAudited), or it does not commit.
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	wrote   bool
+	audited bool
 }
+
+// ErrUnaudited refuses to commit a change that wrote no audit record.
+var ErrUnaudited = errors.New("db: refusing to commit a change without its audit record")
+
+// MarkAudited records that the transaction wrote its audit record.
+func (t *Tx) MarkAudited() { t.audited = true }
 
 // Dialect returns which database this is.
 func (t *Tx) Dialect() Dialect { return t.dialect }
 
 // Exec runs a statement inside the transaction.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.wrote = true
 	return t.tx.ExecContext(ctx, rebind(t.dialect, query), args...)
 }
 
@@ -161,14 +173,19 @@ func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, rebind(t.dialect, query), args...)
 }
 
-// InTx runs fn in a transaction, committing when it returns nil.
+// InTx runs fn in a transaction, committing when it returns nil and every
+// change it made is audited.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Tx{tx: sqlTx, dialect: d.dialect}); err != nil {
+	tx := &Tx{tx: sqlTx, dialect: d.dialect}
+	if err := fn(tx); err != nil {
 		return errors.Join(err, ignoreDone(sqlTx.Rollback()))
+	}
+	if tx.wrote && !tx.audited {
+		return errors.Join(ErrUnaudited, ignoreDone(sqlTx.Rollback()))
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

@@ -34,9 +34,10 @@ var ErrBadToken = problem.New(http.StatusUnauthorized, "auth.invalid_token")
 // requestInfo travels with a request through every layer; the route handler
 // fills in the matched pattern for logs and metrics.
 type requestInfo struct {
-	id    string
-	route string
-	lang  i18n.Lang
+	id     string
+	route  string
+	lang   i18n.Lang
+	client string
 }
 
 type infoKey struct{}
@@ -50,6 +51,9 @@ func info(ctx context.Context) *requestInfo {
 
 // RequestID returns the request's id.
 func RequestID(ctx context.Context) string { return info(ctx).id }
+
+// ClientAddrOf returns the address the request came from (for the audit trail).
+func ClientAddrOf(ctx context.Context) string { return info(ctx).client }
 
 // Lang returns the language the response is in.
 func Lang(ctx context.Context) i18n.Lang { return info(ctx).lang }
@@ -115,7 +119,7 @@ func (m *Middleware) observe(next http.Handler) http.Handler {
 		if m.TrustProxy {
 			r.RemoteAddr = forwardedFor(r)
 		}
-		ri := &requestInfo{id: r.Header.Get("X-Request-Id"), lang: i18n.Chinese, route: "unmatched"}
+		ri := &requestInfo{id: r.Header.Get("X-Request-Id"), lang: i18n.Chinese, route: "unmatched", client: ClientAddr(r)}
 		if !validRequestID.MatchString(ri.id) {
 			ri.id = id.Secret(10)
 		}
