@@ -46,7 +46,7 @@ func TestAChangeWithoutItsAuditRecordDoesNotCommit(t *testing.T) {
 
 type fixedClock time.Time
 
-func (c fixedClock) Now() time.Time { return time.Time(c) }
+func (c fixedClock) Now() time.Time  { return time.Time(c) }
 func clockAt(t time.Time) fixedClock { return fixedClock(t) }
 
 func TestTheTrailIsAppendOnly(t *testing.T) {
