@@ -10,7 +10,9 @@ import (
 
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/notice"
 	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/jobs"
 	"steward.dev/steward/internal/platform/web"
 	webfiles "steward.dev/steward/web"
 )
@@ -20,6 +22,8 @@ type App struct {
 	Config   Config
 	DB       *db.DB
 	Accounts *account.Service
+	Notices  *notice.Service
+	Jobs     *jobs.Runner // background work: rooms register handlers in Build; Serve runs it
 	Router   *web.Router
 	Handler  http.Handler
 }
@@ -49,18 +53,23 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	cfg.setDefaults()
 	recorder := audit.NewRecorder(cfg.Clock)
 	accounts := account.NewService(account.NewStore(d), recorder, cfg.Clock, cfg.Hasher)
-	pages, err := web.NewRenderer(webfiles.Files, navigation)
+	notices := notice.NewService(notice.NewStore(d), recorder, cfg.Clock)
+	a := &App{Config: cfg, DB: d, Accounts: accounts, Notices: notices, Jobs: jobs.NewRunner(d, cfg.Clock, cfg.Logger)}
+	pages, err := web.NewRenderer(webfiles.Files, a.chrome)
 	if err != nil {
 		return nil, err
 	}
 	metrics := web.NewMetrics()
 	rt := web.NewRouter(metrics, pages)
-	a := &App{Config: cfg, DB: d, Accounts: accounts, Router: rt}
+	a.Router = rt
 
 	a.platformRoutes(rt, metrics)
 	account.NewAPI(accounts).Routes(rt)
 	audit.NewAPI(audit.NewStore(d)).Routes(rt)
 	account.NewPages(accounts, pages).Routes(rt)
+	notice.NewAPI(notices).Routes(rt)
+	notice.NewPages(notices, pages).Routes(rt)
+	rt.Page("GET /console/jobs", a.jobsPage(pages))
 
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
 	a.Handler = mw.Wrap(rt)
@@ -86,8 +95,9 @@ func (a *App) Prepare(ctx context.Context) error {
 	return nil
 }
 
-// Serve listens on the configured address until ctx ends, then lets in-flight
-// requests finish (up to 20 s) before returning.
+// Serve listens on the configured address and runs the background jobs until
+// ctx ends, then lets in-flight requests finish (up to 20 s) and waits for the
+// job runner to stop before returning.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
@@ -102,6 +112,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	defer a.runJobs(ctx)()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -4,6 +4,7 @@ package app
 
 import (
 	"log/slog"
+	"time"
 
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/platform/clock"
@@ -21,10 +22,16 @@ type Config struct {
 	MetricsPublic bool // serve /metrics to every address, not only loopback
 	TrustProxy    bool // client addresses come from X-Forwarded-For (behind a reverse proxy)
 
+	// JobPoll is how often the job runner looks for due jobs (default 5 s).
+	JobPoll time.Duration
+
 	Clock  clock.Clock
 	Hasher account.Hasher
 	Logger *slog.Logger
 }
+
+// DefaultJobPoll is how often the job runner looks for due jobs.
+const DefaultJobPoll = 5 * time.Second
 
 func (c *Config) setDefaults() {
 	if c.Addr == "" {
@@ -38,6 +45,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Hasher == (account.Hasher{}) {
 		c.Hasher = account.DefaultHasher
+	}
+	if c.JobPoll <= 0 {
+		c.JobPoll = DefaultJobPoll
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

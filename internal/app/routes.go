@@ -90,12 +90,26 @@ func (a *App) switchLang(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// chrome is what the layout shows around a logged-in person's page: the
+// navigation and the unread count of their notices (one indexed query). A
+// failing count is logged and shows no badge rather than failing the page.
+func (a *App) chrome(r *http.Request, who *actor.Actor) web.Chrome {
+	unread, err := a.Notices.Unread(r.Context(), who)
+	if err != nil {
+		a.Config.Logger.ErrorContext(r.Context(), "unread notices", "err", err, "request_id", web.RequestID(r.Context()))
+	}
+	return web.Chrome{Nav: navigation(who), Unread: unread}
+}
+
 // navigation is the menu of the portal (customers) or the console (vendor staff).
 func navigation(a *actor.Actor) []web.NavItem {
 	if a.IsVendor() {
 		nav := []web.NavItem{{Href: "/console", Label: "nav.console_home"}, {Href: "/console/orgs", Label: "nav.orgs"}}
 		if a.Can(actor.ManageStaff) {
 			nav = append(nav, web.NavItem{Href: "/console/staff", Label: "nav.staff"})
+		}
+		if a.Role == actor.VendorAdmin {
+			nav = append(nav, web.NavItem{Href: "/console/jobs", Label: "nav.jobs"})
 		}
 		return nav
 	}

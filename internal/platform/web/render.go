@@ -24,12 +24,19 @@ type NavItem struct {
 	Label string // i18n key
 }
 
-// View is what every page template receives.
-type View struct {
-	Lang   i18n.Lang
-	Actor  *actor.Actor
-	Path   string
+// Chrome is what the layout shows around every page of a logged-in person:
+// their navigation and the count of their unread notices (the header's badge).
+type Chrome struct {
 	Nav    []NavItem
+	Unread int
+}
+
+// View is what every page template receives; .Nav and .Unread come from Chrome.
+type View struct {
+	Lang  i18n.Lang
+	Actor *actor.Actor
+	Path  string
+	Chrome
 	Status int
 	Data   any
 }
@@ -56,14 +63,18 @@ func (v View) OtherLang() i18n.Lang {
 
 // Renderer renders the embedded page templates inside the shared layout.
 type Renderer struct {
-	pages map[string]*template.Template
-	nav   func(*actor.Actor) []NavItem
+	pages  map[string]*template.Template
+	chrome ChromeFunc
 }
 
+// ChromeFunc gives the chrome of a logged-in person's page. It runs on every
+// page, error pages included, so it must stay cheap (one indexed query).
+type ChromeFunc func(r *http.Request, a *actor.Actor) Chrome
+
 // NewRenderer parses templates/layout.html and templates/partials/*.html with
-// each templates/pages/NAME.html; pages are rendered by NAME. nav gives the
-// navigation an actor sees.
-func NewRenderer(fsys fs.FS, nav func(*actor.Actor) []NavItem) (*Renderer, error) {
+// each templates/pages/NAME.html; pages are rendered by NAME. chrome gives
+// what the layout shows around a logged-in person's page; nil shows none.
+func NewRenderer(fsys fs.FS, chrome ChromeFunc) (*Renderer, error) {
 	pageFiles, err := fs.Glob(fsys, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
@@ -71,7 +82,7 @@ func NewRenderer(fsys fs.FS, nav func(*actor.Actor) []NavItem) (*Renderer, error
 	shared := []string{"templates/layout.html"}
 	partials, _ := fs.Glob(fsys, "templates/partials/*.html")
 	shared = append(shared, partials...)
-	rd := &Renderer{pages: map[string]*template.Template{}, nav: nav}
+	rd := &Renderer{pages: map[string]*template.Template{}, chrome: chrome}
 	for _, file := range pageFiles {
 		name := strings.TrimSuffix(path.Base(file), ".html")
 		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(append([]string(nil), shared...), file)...)
@@ -104,8 +115,8 @@ func (rd *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, n
 	}
 	a := actor.From(r.Context())
 	v := View{Lang: Lang(r.Context()), Actor: a, Path: r.URL.Path, Status: status, Data: data}
-	if a != nil && rd.nav != nil {
-		v.Nav = rd.nav(a)
+	if a != nil && rd.chrome != nil {
+		v.Chrome = rd.chrome(r, a)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
