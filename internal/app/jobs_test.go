@@ -22,7 +22,7 @@ func consolePage(e *apptest.Env, path, email, lang string) apptest.Response {
 func TestAScheduledJobRunsAndShowsInTheConsole(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		var ticks atomic.Int32
+		var ticks, flaky atomic.Int32
 		e.App.Jobs.Every("test.tick", time.Hour, func(_ context.Context, j jobs.Job) error {
 			ticks.Add(1)
 			if want := apptest.Start.Truncate(time.Hour); !j.RunAt.Equal(want) {
@@ -30,15 +30,21 @@ func TestAScheduledJobRunsAndShowsInTheConsole(t *testing.T) {
 			}
 			return nil
 		})
-		e.App.Jobs.Handle("test.flaky", func(context.Context, jobs.Job) error { return errors.New("mail server unreachable") })
+		e.App.Jobs.Handle("test.flaky", func(context.Context, jobs.Job) error {
+			flaky.Add(1)
+			return errors.New("mail server unreachable")
+		})
 		if err := jobs.Enqueue(ctx, e.App.DB, e.Clock.Now(), "test.flaky", nil, e.Clock.Now(), ""); err != nil {
 			t.Fatal(err)
 		}
-		if ran, err := e.App.Jobs.RunDue(ctx); err != nil || ran != 2 {
-			t.Fatalf("RunDue ran %d (%v), want the tick and the flaky job", ran, err)
-		}
-		if ran, _ := e.App.Jobs.RunDue(ctx); ran != 0 || ticks.Load() != 1 {
-			t.Fatalf("a second RunDue in the same hour ran %d more; ticks %d, want 1", ran, ticks.Load())
+		// The rooms' own jobs run too; count only this test's.
+		for range 2 { // the second run in the same hour (and before the retry is due) runs neither again
+			if _, err := e.App.Jobs.RunDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if ticks.Load() != 1 || flaky.Load() != 1 {
+				t.Fatalf("the tick ran %d times and the flaky job %d, want once each", ticks.Load(), flaky.Load())
+			}
 		}
 
 		for _, c := range []struct {
