@@ -14,6 +14,13 @@ func TestPermissionTable(t *testing.T) {
 		{CreateOrgs, []Role{Agent, VendorAdmin}},
 		{ManageStaff, []Role{VendorAdmin}},
 		{ReadAudit, []Role{CustomerAdmin, VendorAdmin}},
+		{AttachFiles, all},
+		{ReadBusinessData, all},
+		{GrantDataAccess, []Role{CustomerAdmin}},
+		{ReadAccessGrants, []Role{CustomerAdmin, Agent, Engineer, ProductManager, VendorAdmin}},
+		{RecordLawfulRequests, []Role{VendorAdmin}},
+		{ReadLawfulRequests, []Role{CustomerAdmin, VendorAdmin}},
+		{ReadAccessLog, []Role{CustomerAdmin, VendorAdmin}},
 	}
 	for _, row := range table {
 		for _, r := range all {

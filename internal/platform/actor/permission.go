@@ -12,6 +12,12 @@ func vendorAction(name string, roles ...Role) Permission {
 	return Permission{name: name, roles: roles, vendor: true}
 }
 
+// customerAction is held only by the customer roles named, never by vendor
+// staff: what the customer alone decides (granting access to its data).
+func customerAction(name string, roles ...Role) Permission {
+	return Permission{name: name, roles: roles}
+}
+
 // String names the permission (for logs and tests).
 func (p Permission) String() string { return p.name }
 
@@ -27,4 +33,23 @@ var (
 	ReadAudit = vendorAction("read the audit trail", CustomerAdmin)
 	// ManageStaff: vendor staff accounts.
 	ManageStaff = vendorAction("manage staff")
+
+	// AttachFiles: upload private attachments to an organisation and list their
+	// metadata; its own staff, and vendor staff on its behalf.
+	AttachFiles = vendorAction("attach files", CustomerAdmin, CustomerMember, Agent, Engineer, ProductManager)
+	// ReadBusinessData: read an organisation's private attachments (the bytes).
+	// Customer staff read their own freely; vendor staff hold it only "with a
+	// basis, logged": audit.Access checks the basis and writes the record.
+	ReadBusinessData = vendorAction("read business data", CustomerAdmin, CustomerMember, Agent, Engineer, ProductManager)
+	// GrantDataAccess: give, and revoke, the vendor access to the organisation's
+	// business data; the customer_admin alone.
+	GrantDataAccess = customerAction("grant data access", CustomerAdmin)
+	// ReadAccessGrants: see the organisation's access grants.
+	ReadAccessGrants = vendorAction("read access grants", CustomerAdmin, Agent, Engineer, ProductManager)
+	// RecordLawfulRequests: record a lawful request by the authorities.
+	RecordLawfulRequests = vendorAction("record lawful requests")
+	// ReadLawfulRequests: a customer_admin sees those whose disclosure date has come.
+	ReadLawfulRequests = vendorAction("read lawful requests", CustomerAdmin)
+	// ReadAccessLog: the data-access log; a customer_admin sees its organisation's.
+	ReadAccessLog = vendorAction("read the data-access log", CustomerAdmin)
 )
