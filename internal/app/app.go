@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"steward.dev/steward/internal/account"
+	"steward.dev/steward/internal/attachment"
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/notice"
 	"steward.dev/steward/internal/platform/db"
@@ -24,8 +25,12 @@ type App struct {
 	Accounts *account.Service
 	Notices  *notice.Service
 	Jobs     *jobs.Runner // background work: rooms register handlers in Build; Serve runs it
-	Router   *web.Router
-	Handler  http.Handler
+	// Access is data-access transparency: later rooms register the objects
+	// that own attachments (RegisterOwner) and check reads through it.
+	Access      *audit.Access
+	Attachments *attachment.Service
+	Router      *web.Router
+	Handler     http.Handler
 }
 
 // New opens and migrates the database and builds every room.
@@ -70,6 +75,9 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	notice.NewAPI(notices).Routes(rt)
 	notice.NewPages(notices, pages).Routes(rt)
 	rt.Page("GET /console/jobs", a.jobsPage(pages))
+	if err := a.buildAccess(recorder, pages, rt); err != nil {
+		return nil, err
+	}
 
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
 	a.Handler = mw.Wrap(rt)

@@ -117,5 +117,11 @@ func navigation(a *actor.Actor) []web.NavItem {
 	if a.Can(actor.ManageOrgUsers) {
 		nav = append(nav, web.NavItem{Href: "/portal/users", Label: "nav.users"})
 	}
+	if a.Can(actor.AttachFiles) {
+		nav = append(nav, web.NavItem{Href: "/portal/files", Label: "nav.files"})
+	}
+	if a.Can(actor.GrantDataAccess) {
+		nav = append(nav, web.NavItem{Href: "/portal/access", Label: "nav.access"})
+	}
 	return nav
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"steward.dev/steward/internal/app/apptest"
 )
@@ -25,7 +26,14 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 		// B's ids for each path parameter; a route whose {id} is not a user
 		// says which of B's objects it takes.
 		idsB := map[string]string{"org": orgB, "id": usersB[1]["id"].(string)}
-		idFor := map[string]string{"/api/v1/tokens/{id}": tokenB["id"].(string)}
+		fileB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/attachments?name=b.log", Token: adminB, Body: "b's log"}).JSON()
+		grantB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/access-grants", Token: adminB,
+			Body: map[string]any{"until": e.Clock.Now().Add(time.Hour).Format(time.RFC3339), "scope": "all"}}).JSON()
+		idFor := map[string]string{
+			"/api/v1/tokens/{id}":                          tokenB["id"].(string),
+			"/api/v1/attachments/{id}":                     fileB["id"].(string),
+			"/api/v1/orgs/{org}/access-grants/{id}/revoke": grantB["id"].(string),
+		}
 
 		walked := 0
 		for _, who := range []string{"admin@yunqi.demo", "member@yunqi.demo"} {
@@ -63,6 +71,9 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 		}
 		if res := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/me", Token: tokenB["token"].(string)}); res.Status != http.StatusOK {
 			t.Errorf("B's API token stopped working: %d", res.Status)
+		}
+		if grants := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + orgB + "/access-grants", Token: adminB}).Items(); len(grants) != 1 || grants[0]["active"] != true {
+			t.Errorf("B's access grant after the walk: %v", grants)
 		}
 
 		// Lists show a customer only its own organisation.
