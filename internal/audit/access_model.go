@@ -206,9 +206,6 @@ func checkLength(bad *problem.Invalid, field, value string, maxRunes int) {
 	}
 }
 
-// covers reports whether a grant or lawful request of scope covers data of dataScope.
-func covers(scope, dataScope string) bool { return scope == ScopeAll || scope == dataScope }
-
 // Text is the notice that tells a customer_admin of the lawful request, in lang.
 func (d Disclosure) Text(lang i18n.Lang) (title, body string) {
 	l := d.Request
