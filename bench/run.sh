@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# bench/run.sh — Steward's loopback benchmark (see docs/benchmarks.md).
+#
+#   bash bench/run.sh
+#
+# 1. builds bin/steward, the hello-world baseline (bench/hello) and the
+#    readiness poller (bench/waitready);
+# 2. creates a throw-away data directory and starts `serve --demo` once, so the
+#    SQLite database exists, migrated and with the demo accounts; stops it;
+# 3. cold start: starts `serve` on that existing database (no --demo)
+#    COLD_RUNS times and times process start -> first 200 from GET /readyz;
+#    reports the median;
+# 4. idle memory: IDLE_WAIT seconds after the last start was ready, reads
+#    VmRSS from /proc/PID/status;
+# 5. logs in as a demo user and runs wrk against the hello server and against
+#    an authenticated GET /api/v1/me, interleaved (hello, me, hello, me, ...)
+#    so that machine noise hits both; reports requests/s, p50/p99 and the
+#    ratio me/hello of the medians.
+#
+# Everything it starts is stopped on exit (trap), and it sends traffic to
+# 127.0.0.1 only. Steward logs every request as a JSON line on stderr; that
+# stderr goes to a file (STEWARD_STDERR), never to the terminal, so the
+# terminal is not what is measured. Raw wrk output and the summary are kept in
+# bench/results/ (git-ignored).
+#
+# Knobs (environment): STEWARD_PORT (18080), HELLO_PORT (18081), ROUNDS (3),
+# DURATION (10s), THREADS (2), CONNS (32), WARMUP (3s), COLD_RUNS (7),
+# IDLE_WAIT (3 seconds), EMAIL (admin@yunqi.demo), STEWARD_STDERR (a file in
+# the temp dir; /dev/null drops the request log), STEWARD_BIN (a prebuilt
+# steward to measure instead of building bin/steward, e.g. to compare two
+# versions).
+#
+# Both servers and wrk share the machine's cores, and so does whatever else
+# runs there: the summary records the load, and the server CPU time per
+# request, which other work disturbs less than requests/s.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+STEWARD_PORT=${STEWARD_PORT:-18080}
+HELLO_PORT=${HELLO_PORT:-18081}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-32}
+WARMUP=${WARMUP:-3s}
+COLD_RUNS=${COLD_RUNS:-7}
+IDLE_WAIT=${IDLE_WAIT:-3}
+EMAIL=${EMAIL:-admin@yunqi.demo}
+PASSWORD=steward-demo-2026
+
+STEWARD_URL=http://127.0.0.1:$STEWARD_PORT
+HELLO_URL=http://127.0.0.1:$HELLO_PORT
+
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
+command -v curl >/dev/null || { echo "curl is not installed" >&2; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/steward-bench.XXXXXX")
+STEWARD_STDERR=${STEWARD_STDERR:-$TMP/steward-stderr.log}
+STAMP=$(date +%Y%m%d-%H%M%S)
+RESULTS=$ROOT/bench/results/$STAMP
+mkdir -p "$RESULTS"
+SUMMARY=$RESULTS/summary.txt
+
+# --- process bookkeeping: only what this script started is ever stopped -----
+PIDS=()
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+forget() { # forget PID: drop it from PIDS once it has been stopped
+	local keep=() p
+	for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+	PIDS=("${keep[@]}")
+}
+
+stop() { # stop PID: SIGTERM, then wait for it
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+	forget "$1"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+owner_is() { # owner_is PORT PID: fail unless PID is the process listening on PORT (when ss can tell)
+	local owner
+	owner=$(ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1) || true
+	if [[ -n $owner && $owner != "$2" ]]; then
+		echo "port $1 is served by PID $owner, not by the server this script started ($2); pick other ports" >&2
+		exit 1
+	fi
+}
+
+say() { echo "$*" | tee -a "$SUMMARY"; }
+
+median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print v[(NR+1)/2]; else printf "%.6g\n", (v[NR/2]+v[NR/2+1])/2}'; }
+
+# How busy the machine is: the load average, and (where the kernel has it) the
+# share of the last 10 s in which some task waited for a CPU.
+machine_load() {
+	local psi=""
+	[[ -r /proc/pressure/cpu ]] && psi=", CPU pressure $(sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' /proc/pressure/cpu)%"
+	echo "$(cut -d' ' -f1-3 /proc/loadavg)$psi"
+}
+LOAD_BEFORE=$(machine_load)
+if awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+	echo "warning: the 1-minute load average is above $(nproc): other work will skew the figures" >&2
+fi
+for p in "$STEWARD_PORT" "$HELLO_PORT"; do
+	port_free "$p" || { echo "port $p on 127.0.0.1 is in use; set STEWARD_PORT / HELLO_PORT" >&2; exit 1; }
+done
+
+# --- 1. build ------------------------------------------------------------------
+echo "building ..." >&2
+if [[ -n ${STEWARD_BIN:-} ]]; then
+	echo "using STEWARD_BIN=$STEWARD_BIN instead of building bin/steward" >&2
+else
+	go build -o bin/steward ./cmd/steward
+	STEWARD_BIN=$ROOT/bin/steward
+fi
+go build -o "$TMP/hello" ./bench/hello
+go build -o "$TMP/waitready" ./bench/waitready
+
+DATA=$TMP/data
+
+start_steward() { # start_steward LOGFILE [serve flags...]; sets SPID
+	local log=$1
+	shift
+	"$STEWARD_BIN" serve --data "$DATA" --addr "127.0.0.1:$STEWARD_PORT" "$@" >>"$TMP/steward-stdout.log" 2>>"$log" &
+	SPID=$!
+	PIDS+=("$SPID")
+}
+
+# --- 2. create the database ------------------------------------------------------
+echo "creating the database with --demo ..." >&2
+start_steward "$STEWARD_STDERR" --demo
+"$TMP/waitready" --url "$STEWARD_URL/readyz" --timeout 60s >/dev/null
+stop "$SPID"
+
+# --- 3. cold start on the existing database ---------------------------------------
+echo "cold start x$COLD_RUNS ..." >&2
+cold=()
+coldcpu=()
+inproc=()
+for i in $(seq 1 "$COLD_RUNS"); do
+	seen=$(wc -l <"$STEWARD_STDERR" 2>/dev/null || echo 0)
+	t0=$(date +%s%N)
+	start_steward "$STEWARD_STDERR"
+	ms=$("$TMP/waitready" --url "$STEWARD_URL/readyz" --since "$t0" --timeout 30s)
+	cold+=("$ms")
+	coldcpu+=("$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) / hz * 1000}' "/proc/$SPID/stat")")
+	# Steward's own "ready_after" (from serve() entry to listening), for comparison.
+	ra=$(tail -n +"$((seen + 1))" "$STEWARD_STDERR" 2>/dev/null | sed -n 's/.*"msg":"serving".*"ready_after":"\([^"]*\)".*/\1/p' | head -n1)
+	inproc+=("${ra:-?}")
+	owner_is "$STEWARD_PORT" "$SPID"
+	if ((i < COLD_RUNS)); then
+		stop "$SPID"
+	fi
+done
+# The last start stays up: it is the server for the idle-memory reading and the load test.
+
+# --- 4. idle memory ------------------------------------------------------------
+"$TMP/hello" --addr "127.0.0.1:$HELLO_PORT" 2>>"$TMP/hello.log" &
+HPID=$!
+PIDS+=("$HPID")
+"$TMP/waitready" --url "$HELLO_URL/" --timeout 10s >/dev/null
+owner_is "$HELLO_PORT" "$HPID"
+sleep "$IDLE_WAIT"
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+steward_idle_rss=$(rss_kib "$SPID")
+hello_idle_rss=$(rss_kib "$HPID")
+
+# --- 5. load ---------------------------------------------------------------------
+LOGIN=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
+	-d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$STEWARD_URL/api/v1/auth/login")
+TOKEN=$(printf '%s' "$LOGIN" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+[[ -n $TOKEN ]] || { echo "login failed: $LOGIN" >&2; exit 1; }
+code=$(curl -sS --max-time 10 -o "$TMP/me.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$STEWARD_URL/api/v1/me")
+[[ $code == 200 ]] || { echo "GET /api/v1/me answered $code: $(cat "$TMP/me.json")" >&2; exit 1; }
+
+# to_ms VALUE-WITH-UNIT (wrk prints 412.00us, 1.23ms, 1.02s)
+to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /m$/) n*=60000; else if (v ~ /s$/) n*=1000; printf "%.3f\n", n }'; }
+
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of PID
+
+declare -A RPS P50 P99 CPU
+run_wrk() { # run_wrk NAME ROUND DURATION URL SERVER-PID [wrk args...]
+	local name=$1 round=$2 dur=$3 url=$4 pid=$5
+	shift 5
+	local out=$RESULTS/wrk-$name-$round.txt c0 c1 n
+	c0=$(cpu_ticks "$pid")
+	wrk -t"$THREADS" -c"$CONNS" -d"$dur" --timeout 2s --latency "$@" "$url" >"$out"
+	c1=$(cpu_ticks "$pid")
+	n=$(awk '$2=="requests" && $3=="in" {print $1}' "$out")
+	# server CPU time per request, in microseconds: steadier than req/s when other work shares the machine
+	CPU[$name,$round]=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$n" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+	local non2xx
+	non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out")
+	if [[ -n $non2xx && $non2xx != 0 ]]; then
+		echo "wrk $name round $round: $non2xx non-2xx responses; see $out" >&2
+		exit 1
+	fi
+	if grep -q 'Socket errors' "$out"; then
+		echo "wrk $name round $round: $(grep 'Socket errors' "$out")" >&2
+	fi
+	RPS[$name,$round]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+	P50[$name,$round]=$(to_ms "$(awk '$1=="50%" {print $2}' "$out")")
+	P99[$name,$round]=$(to_ms "$(awk '$1=="99%" {print $2}' "$out")")
+}
+
+AUTH=(-H "Authorization: Bearer $TOKEN")
+echo "warm-up ($WARMUP each) ..." >&2
+run_wrk hello warmup "$WARMUP" "$HELLO_URL/" "$HPID"
+run_wrk me warmup "$WARMUP" "$STEWARD_URL/api/v1/me" "$SPID" "${AUTH[@]}"
+for r in $(seq 1 "$ROUNDS"); do
+	echo "round $r/$ROUNDS: hello, me ($DURATION each) ..." >&2
+	run_wrk hello "$r" "$DURATION" "$HELLO_URL/" "$HPID"
+	run_wrk me "$r" "$DURATION" "$STEWARD_URL/api/v1/me" "$SPID" "${AUTH[@]}"
+done
+steward_loaded_rss=$(rss_kib "$SPID")
+steward_hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SPID/status")
+log_bytes=$(stat -c %s "$STEWARD_STDERR" 2>/dev/null || echo 0)
+
+# --- report ------------------------------------------------------------------------
+col() { # col NAME ARRAY: that array's values for NAME, one round a line
+	local n=$1 r
+	local -n a=$2
+	for r in $(seq 1 "$ROUNDS"); do echo "${a[$n,$r]}"; done
+}
+say "Steward loopback benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+say "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, $(go version | awk '{print $3}'), Linux $(uname -r)"
+say "commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (dirty)')"
+say "machine load (1/5/15 min) before: $LOAD_BEFORE; after: $(machine_load) (other work on the machine skews every figure)"
+say "wrk: -t$THREADS -c$CONNS -d$DURATION --latency, $ROUNDS interleaved rounds after a $WARMUP warm-up each; wrk and both servers share the machine's $(nproc) cores"
+say "steward stderr (JSON request log) -> $STEWARD_STDERR ($((log_bytes / 1024)) KiB written)"
+say ""
+say "round  hello req/s  p50 ms  p99 ms  CPU us/req | me req/s  p50 ms  p99 ms  CPU us/req | me/hello"
+row() { # row LABEL HELLO-RPS H-P50 H-P99 H-CPU ME-RPS M-P50 M-P99 M-CPU
+	awk -v l="$1" -v hr="$2" -v h5="$3" -v h9="$4" -v hc="$5" -v mr="$6" -v m5="$7" -v m9="$8" -v mc="$9" \
+		'BEGIN { printf "%-6s %11.0f  %6.3f  %6.3f  %10.1f | %8.0f  %6.3f  %6.3f  %10.1f | %8.3f", l, hr, h5, h9, hc, mr, m5, m9, mc, mr/hr }'
+}
+for r in $(seq 1 "$ROUNDS"); do
+	say "$(row "$r" "${RPS[hello,$r]}" "${P50[hello,$r]}" "${P99[hello,$r]}" "${CPU[hello,$r]}" "${RPS[me,$r]}" "${P50[me,$r]}" "${P99[me,$r]}" "${CPU[me,$r]}")"
+done
+h_rps=$(col hello RPS | median); m_rps=$(col me RPS | median)
+h_p50=$(col hello P50 | median); m_p50=$(col me P50 | median)
+h_p99=$(col hello P99 | median); m_p99=$(col me P99 | median)
+h_cpu=$(col hello CPU | median); m_cpu=$(col me CPU | median)
+ratio=$(awk -v m="$m_rps" -v h="$h_rps" 'BEGIN { printf "%.3f", m/h }')
+round_ratio=$(for r in $(seq 1 "$ROUNDS"); do awk -v m="${RPS[me,$r]}" -v h="${RPS[hello,$r]}" 'BEGIN { print m/h }'; done | median)
+cpu_ratio=$(awk -v m="$m_cpu" -v h="$h_cpu" 'BEGIN { printf "%.3f", h/m }')
+say "$(row median "$h_rps" "$h_p50" "$h_p99" "$h_cpu" "$m_rps" "$m_p50" "$m_p99" "$m_cpu")"
+say ""
+say "GET /api/v1/me (authenticated): $(printf '%.0f' "$m_rps") req/s, p50 $m_p50 ms, p99 $m_p99 ms, server CPU $m_cpu us/request"
+say "hello-world net/http:           $(printf '%.0f' "$h_rps") req/s, p50 $h_p50 ms, p99 $h_p99 ms, server CPU $h_cpu us/request"
+say "ratio me/hello:                 $ratio (target >= 0.5: $(awk -v q="$ratio" 'BEGIN { print (q >= 0.5) ? "met" : "NOT met" }')); median of the rounds' ratios $(printf '%.3f' "$round_ratio")"
+say "CPU cost ratio hello/me:        $cpu_ratio (server CPU per request; less sensitive to other work than req/s)"
+cold_med=$(printf '%s\n' "${cold[@]}" | median)
+say "cold start to ready (median of $COLD_RUNS): $cold_med ms (target < 1000 ms: $(awk -v c="$cold_med" 'BEGIN { print (c < 1000) ? "met" : "NOT met" }')); runs: ${cold[*]} ms"
+say "  CPU time (user+sys) the process had used when ready: ${coldcpu[*]} ms"
+say "  steward's own ready_after (serve() entry -> listening): ${inproc[*]}"
+say "idle RSS ${IDLE_WAIT}s after ready: steward $((steward_idle_rss / 1024)) MiB ($steward_idle_rss KiB); hello $((hello_idle_rss / 1024)) MiB ($hello_idle_rss KiB)"
+say "steward RSS after the load: $((steward_loaded_rss / 1024)) MiB, peak (VmHWM) $((steward_hwm / 1024)) MiB"
+echo "raw wrk output and this summary: $RESULTS" >&2
