@@ -36,6 +36,14 @@ func envBool(name string) bool {
 	return b
 }
 
+func envInt(name string, fallback int) int {
+	n, err := strconv.Atoi(env(name, strconv.Itoa(fallback)))
+	if err != nil {
+		return fallback
+	}
+	return n
+}
+
 // storageFlags are the flags that say where the data lives.
 func storageFlags(fs *flag.FlagSet, cfg *app.Config) {
 	fs.StringVar(&cfg.DataDir, "data", env("DATA", "data"), "data directory: SQLite database and files (STEWARD_DATA)")

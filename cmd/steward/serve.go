@@ -20,9 +20,14 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	fs.BoolVar(&cfg.Demo, "demo", envBool("DEMO"), "load demo organisations and users (STEWARD_DEMO)")
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC"), "serve /metrics beyond loopback (STEWARD_METRICS_PUBLIC)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TRUST_PROXY"), "take client addresses from X-Forwarded-For; only behind a reverse proxy (STEWARD_TRUST_PROXY)")
+	restoreDays := fs.Int("restore-days", envInt("RESTORE_DAYS", 30), "days deleted customer data stays restorable before it is purged (STEWARD_RESTORE_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *restoreDays < 1 {
+		return fmt.Errorf("--restore-days must be at least 1, got %d", *restoreDays)
+	}
+	cfg.RestoreWindow = time.Duration(*restoreDays) * 24 * time.Hour
 	cfg.AdminEmail, cfg.AdminPassword = env("ADMIN_EMAIL", ""), env("ADMIN_PASSWORD", "")
 
 	a, err := app.New(ctx, cfg)

@@ -30,6 +30,7 @@ func (h *API) Routes(rt *web.Router) {
 	rt.API("GET /api/v1/orgs/{org}/users/{id}", h.orgUser)
 	rt.API("PATCH /api/v1/orgs/{org}/users/{id}", h.updateOrgUser)
 	rt.API("DELETE /api/v1/orgs/{org}/users/{id}", h.deleteOrgUser)
+	rt.API("POST /api/v1/orgs/{org}/users/{id}/restore", h.restoreOrgUser)
 	rt.API("GET /api/v1/staff", h.staff)
 	rt.API("POST /api/v1/staff", h.createStaff)
 }
@@ -108,11 +109,14 @@ func (h *API) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in TokenInput
+	var in struct {
+		Name      string    `json:"name"`
+		ExpiresAt *web.Time `json:"expires_at"`
+	}
 	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
-	t, err := h.svc.CreateToken(r.Context(), a, in)
+	t, err := h.svc.CreateToken(r.Context(), a, TokenInput{Name: in.Name, ExpiresAt: in.ExpiresAt.Ptr()})
 	if err != nil {
 		return err
 	}
@@ -187,6 +191,13 @@ func (h *API) orgUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if r.URL.Query().Get("deleted") == "true" {
+		deleted, err := h.svc.DeletedOrgUsers(r.Context(), a, r.PathValue("org"))
+		if err != nil {
+			return err
+		}
+		return web.JSON(w, http.StatusOK, web.NewList(deleted, web.PageRequest{Limit: len(deleted)}, userID))
+	}
 	list, err := h.svc.OrgUsers(r.Context(), a, r.PathValue("org"), page.After, page.Limit)
 	if err != nil {
 		return err
@@ -251,11 +262,23 @@ func (h *API) deleteOrgUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.DeleteOrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id")); err != nil {
+	d, err := h.svc.DeleteOrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id"), r.URL.Query().Get("confirm"))
+	if err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return web.JSON(w, http.StatusOK, d)
+}
+
+func (h *API) restoreOrgUser(w http.ResponseWriter, r *http.Request) error {
+	a, err := web.RequireActor(r)
+	if err != nil {
+		return err
+	}
+	u, err := h.svc.RestoreOrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, u)
 }
 
 func (h *API) staff(w http.ResponseWriter, r *http.Request) error {

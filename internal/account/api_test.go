@@ -100,7 +100,9 @@ func TestAPITokens(t *testing.T) {
 			{Name: "past expiry", Req: req{Method: "POST", Path: "/api/v1/tokens", Token: session, Body: map[string]any{"name": "x", "expires_at": "2020-01-01T00:00:00Z"}},
 				Status: 400, Code: "request.invalid", Field: "expires_at"},
 			{Name: "no name", Req: req{Method: "POST", Path: "/api/v1/tokens", Token: session, Body: map[string]any{}}, Status: 400, Code: "request.invalid", Field: "name"},
-			{Name: "bad time", Req: req{Method: "POST", Path: "/api/v1/tokens", Token: session, Body: `{"name":"x","expires_at":"tomorrow"}`}, Status: 400, Code: "request.invalid"},
+			{Name: "bad time", Req: req{Method: "POST", Path: "/api/v1/tokens", Token: session, Body: `{"name":"x","expires_at":"tomorrow"}`}, Status: 400, Code: "request.invalid", Field: "expires_at"},
+			{Name: "a date is not an instant", Req: req{Method: "POST", Path: "/api/v1/tokens", Token: session, Body: `{"name":"x","expires_at":"2027-01-02"}`}, Status: 400, Field: "expires_at"},
+			{Name: "a number is not an instant", Req: req{Method: "POST", Path: "/api/v1/tokens", Token: session, Body: `{"name":"x","expires_at":12}`}, Status: 400, Field: "expires_at"},
 		})
 		list := e.Do(req{Method: "GET", Path: "/api/v1/tokens", Token: session})
 		if strings.Contains(string(list.Body), secret) || len(list.Items()) != 1 {
@@ -179,7 +181,7 @@ func TestOrganisationUsers(t *testing.T) {
 			{Name: "patch bad role", Req: req{Method: "PATCH", Path: users + "/" + newID, Token: admin, Body: map[string]string{"role": "agent"}}, Status: 400, Field: "role"},
 			{Name: "patch unknown field", Req: req{Method: "PATCH", Path: users + "/" + newID, Token: admin, Body: map[string]string{"email": "x@y.z"}}, Status: 400, Field: "email"},
 			{Name: "cannot delete yourself", Req: req{Method: "DELETE", Path: users + "/" + meID(t, e, admin), Token: admin}, Status: 409, Code: "user.self_delete"},
-			{Name: "delete", Req: req{Method: "DELETE", Path: users + "/" + newID, Token: admin}, Status: 204},
+			{Name: "delete", Req: req{Method: "DELETE", Path: users + "/" + newID + "?confirm=" + confirmToken(t, e, admin, users+"/"+newID), Token: admin}, Status: 200},
 			{Name: "deleted user cannot log in", Req: req{Method: "POST", Path: "/api/v1/auth/login", Body: map[string]string{"email": "new.person@yunqi.demo", "password": "a-long-password"}}, Status: 401},
 			{Name: "deleted user is gone", Req: req{Method: "GET", Path: users + "/" + newID, Token: admin}, Status: 404},
 			{Name: "email is free again", Req: req{Method: "POST", Path: users, Token: admin, Body: newUser("new.person@yunqi.demo", "a-long-password", "customer_member")}, Status: 201},
@@ -243,6 +245,16 @@ func TestUnknownRoutesAnswerInKind(t *testing.T) {
 			t.Errorf("404 page: %d %s", page.Status, page.Body)
 		}
 	})
+}
+
+// confirmToken asks to delete path and returns the token of the 428 answer.
+func confirmToken(t *testing.T, e *apptest.Env, token, path string) string {
+	t.Helper()
+	res := e.Do(req{Method: "DELETE", Path: path, Token: token})
+	if res.Status != http.StatusPreconditionRequired {
+		t.Fatalf("DELETE %s without confirmation: %d %s", path, res.Status, res.Body)
+	}
+	return res.JSON()["confirm_token"].(string)
 }
 
 func meID(t *testing.T, e *apptest.Env, token string) string {

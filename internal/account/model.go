@@ -34,6 +34,9 @@ type User struct {
 	Locale    string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DeletedAt and RestorableUntil are set only on deleted users.
+	DeletedAt       *time.Time
+	RestorableUntil *time.Time
 
 	passwordHash string
 }
@@ -53,7 +56,9 @@ func (u User) MarshalJSON() ([]byte, error) {
 		Locale    string     `json:"locale"`
 		CreatedAt time.Time  `json:"created_at"`
 		UpdatedAt time.Time  `json:"updated_at"`
-	}{u.ID, u.Email, u.Name, u.Role, org, u.Locale, u.CreatedAt, u.UpdatedAt})
+		DeletedAt *time.Time `json:"deleted_at,omitempty"`
+		Restore   *time.Time `json:"restorable_until,omitempty"`
+	}{u.ID, u.Email, u.Name, u.Role, org, u.Locale, u.CreatedAt, u.UpdatedAt, u.DeletedAt, u.RestorableUntil})
 }
 
 // auditFields are the fields the audit trail records; never the password hash.

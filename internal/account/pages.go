@@ -25,17 +25,22 @@ func (p *Pages) Routes(rt *web.Router) {
 	rt.Page("POST /login", p.login)
 	rt.Page("POST /logout", p.logout)
 	rt.Page("GET /portal", p.portalHome)
-	rt.Page("GET /portal/users", p.portalUsers)
-	rt.Page("POST /portal/users", p.portalCreateUser)
-	rt.Page("POST /portal/users/{id}", p.portalUpdateUser)
-	rt.Page("POST /portal/users/{id}/delete", p.portalDeleteUser)
 	rt.Page("GET /console", p.consoleHome)
 	rt.Page("GET /console/orgs", p.consoleOrgs)
 	rt.Page("POST /console/orgs", p.consoleCreateOrg)
-	rt.Page("GET /console/orgs/{org}", p.consoleOrg)
-	rt.Page("POST /console/orgs/{org}/users", p.consoleCreateUser)
-	rt.Page("POST /console/orgs/{org}/users/{id}", p.consoleUpdateUser)
-	rt.Page("POST /console/orgs/{org}/users/{id}/delete", p.consoleDeleteUser)
+	// The same member management serves a customer_admin's own organisation
+	// in the portal and any organisation in the console.
+	for _, r := range []struct{ page, actions string }{
+		{"/portal/users", "/portal/users"},
+		{"/console/orgs/{org}", "/console/orgs/{org}/users"},
+	} {
+		rt.Page("GET "+r.page, p.users)
+		rt.Page("POST "+r.actions, p.createUser)
+		rt.Page("POST "+r.actions+"/{id}", p.updateUser)
+		rt.Page("GET "+r.actions+"/{id}/delete", p.confirmDeleteUser)
+		rt.Page("POST "+r.actions+"/{id}/delete", p.deleteUser)
+		rt.Page("POST "+r.actions+"/{id}/restore", p.restoreUser)
+	}
 	rt.Page("GET /console/staff", p.consoleStaff)
 	rt.Page("POST /console/staff", p.consoleCreateStaff)
 }

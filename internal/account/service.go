@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/platform/confirm"
 	"time"
 
 	"steward.dev/steward/internal/platform/actor"
@@ -40,19 +41,34 @@ var (
 
 // Service holds the account use cases.
 type Service struct {
-	store    *Store
-	audit    *audit.Recorder
-	clock    clock.Clock
-	hasher   Hasher
-	throttle *Throttle
+	store         *Store
+	audit         *audit.Recorder
+	confirm       *confirm.Confirmer
+	clock         clock.Clock
+	hasher        Hasher
+	restoreWindow time.Duration
+	throttle      *Throttle
 	// dummyHash is verified against when an email is unknown, so that a wrong
 	// email takes as long as a wrong password.
 	dummyHash string
 }
 
+// Deps are what the service is built from.
+type Deps struct {
+	Store   *Store
+	Audit   *audit.Recorder
+	Confirm *confirm.Confirmer
+	Clock   clock.Clock
+	Hasher  Hasher
+	// RestoreWindow is how long a deleted user can be restored before the
+	// purge job removes it for good.
+	RestoreWindow time.Duration
+}
+
 // NewService returns the account service.
-func NewService(store *Store, rec *audit.Recorder, c clock.Clock, h Hasher) *Service {
-	return &Service{store: store, audit: rec, clock: c, hasher: h, throttle: NewThrottle(loginWindow), dummyHash: h.Hash("steward-not-a-password")}
+func NewService(d Deps) *Service {
+	return &Service{store: d.Store, audit: d.Audit, confirm: d.Confirm, clock: d.Clock, hasher: d.Hasher, restoreWindow: d.RestoreWindow,
+		throttle: NewThrottle(loginWindow), dummyHash: d.Hasher.Hash("steward-not-a-password")}
 }
 
 // Session is the result of a login.
@@ -153,8 +169,8 @@ func (s *Service) Logout(ctx context.Context, a *actor.Actor) error {
 
 // TokenInput is the body of an API token create.
 type TokenInput struct {
-	Name      string     `json:"name"`
-	ExpiresAt *time.Time `json:"expires_at"`
+	Name      string
+	ExpiresAt *time.Time
 }
 
 // CreateToken issues a named API token for the actor; its secret is returned

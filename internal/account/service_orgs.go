@@ -163,33 +163,6 @@ func (s *Service) UpdateOrgUser(ctx context.Context, a *actor.Actor, orgID, user
 	return out, err
 }
 
-// DeleteOrgUser removes a customer user and ends their sessions. Nobody
-// deletes themselves, and the last customer_admin stays.
-func (s *Service) DeleteOrgUser(ctx context.Context, a *actor.Actor, orgID, userID string) error {
-	if _, err := s.RequireInOrg(ctx, a, orgID, actor.ManageOrgUsers); err != nil {
-		return err
-	}
-	return s.store.DB().InTx(ctx, func(tx *db.Tx) error {
-		u, err := s.store.OrgUser(ctx, tx, a.Scope(), orgID, userID)
-		if err != nil {
-			return err
-		}
-		if u.ID == a.UserID {
-			return ErrSelfDelete
-		}
-		if u.Role == actor.CustomerAdmin {
-			if err := s.keepAnAdmin(ctx, tx, orgID); err != nil {
-				return err
-			}
-		}
-		if err := s.store.SoftDeleteUser(ctx, tx, u.ID, s.clock.Now()); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, tx, audit.Entry{OrgID: orgID, Action: "user.delete", TargetType: "user", TargetID: u.ID,
-			Changes: audit.Diff(u.auditFields(), nil)})
-	})
-}
-
 func (s *Service) keepAnAdmin(ctx context.Context, tx *db.Tx, orgID string) error {
 	n, err := s.store.CountOrgAdmins(ctx, tx, orgID)
 	if err != nil {

@@ -160,6 +160,85 @@ func (s *Store) UpdateUser(ctx context.Context, q db.Querier, u User) error {
 	return err
 }
 
+// DeletedOrgUser returns a deleted, not yet purged user of organisation org within scope.
+func (s *Store) DeletedOrgUser(ctx context.Context, q db.Querier, scope actor.Scope, org, id string) (User, error) {
+	where, args := scope.Clause("org_id")
+	u, err := scanDeletedUser(q.QueryRow(ctx, "SELECT "+userColumns+", deleted_at FROM users WHERE id = ? AND org_id = ? AND deleted_at IS NOT NULL AND "+where,
+		append([]any{id, org}, args...)...))
+	return u, notFound(err)
+}
+
+func scanDeletedUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var deleted time.Time
+	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Locale, &u.passwordHash, &u.CreatedAt, &u.UpdatedAt, &deleted)
+	u.DeletedAt = &deleted
+	return u, err
+}
+
+// DeletedOrgUsers lists the users of org deleted after since, newest deletion first.
+func (s *Store) DeletedOrgUsers(ctx context.Context, scope actor.Scope, org string, since time.Time) ([]User, error) {
+	where, args := scope.Clause("org_id")
+	rows, err := s.db.Query(ctx, "SELECT "+userColumns+", deleted_at FROM users WHERE org_id = ? AND deleted_at > ? AND "+where+" ORDER BY deleted_at DESC LIMIT 200",
+		append([]any{org, since}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanDeletedUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// RestoreUser brings a deleted user back; a live user with the same email is a conflict.
+func (s *Store) RestoreUser(ctx context.Context, q db.Querier, id string, at time.Time) error {
+	_, err := q.Exec(ctx, "UPDATE users SET deleted_at = NULL, updated_at = ? WHERE id = ?", at, id)
+	if db.IsUniqueViolation(err) {
+		return ErrEmailTaken
+	}
+	return err
+}
+
+// UsersDeletedBefore returns the users deleted before cutoff (id and organisation).
+func (s *Store) UsersDeletedBefore(ctx context.Context, cutoff time.Time) ([]User, error) {
+	rows, err := s.db.Query(ctx, "SELECT id, COALESCE(org_id, '') FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY id", cutoff)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.ID, &u.OrgID); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// PurgeUser removes a deleted user's row for good.
+func (s *Store) PurgeUser(ctx context.Context, q db.Querier, id string) error {
+	if err := s.DeleteUserTokens(ctx, q, id, ""); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, "DELETE FROM users WHERE id = ? AND deleted_at IS NOT NULL", id)
+	return err
+}
+
+// CountUserTokens counts a user's live sessions and API tokens.
+func (s *Store) CountUserTokens(ctx context.Context, q db.Querier, userID string) (sessions, apiTokens int, err error) {
+	err = q.QueryRow(ctx, "SELECT COALESCE(SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END), 0) FROM tokens WHERE user_id = ?",
+		KindSession, KindAPI, userID).Scan(&sessions, &apiTokens)
+	return sessions, apiTokens, err
+}
+
 // SoftDeleteUser marks a user deleted and ends all their sessions and tokens.
 func (s *Store) SoftDeleteUser(ctx context.Context, q db.Querier, id string, at time.Time) error {
 	if _, err := q.Exec(ctx, "UPDATE users SET deleted_at = ?, updated_at = ? WHERE id = ?", at, at, id); err != nil {

@@ -12,6 +12,7 @@ import (
 	"steward.dev/steward/internal/attachment"
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/notice"
+	"steward.dev/steward/internal/platform/confirm"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/jobs"
 	"steward.dev/steward/internal/platform/web"
@@ -57,7 +58,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 func Build(cfg Config, d *db.DB) (*App, error) {
 	cfg.setDefaults()
 	recorder := audit.NewRecorder(cfg.Clock)
-	accounts := account.NewService(account.NewStore(d), recorder, cfg.Clock, cfg.Hasher)
+	confirmer, err := confirm.Load(context.Background(), d, cfg.Clock)
+	if err != nil {
+		return nil, err
+	}
+	accounts := account.NewService(account.Deps{Store: account.NewStore(d), Audit: recorder, Confirm: confirmer,
+		Clock: cfg.Clock, Hasher: cfg.Hasher, RestoreWindow: cfg.RestoreWindow})
 	notices := notice.NewService(notice.NewStore(d), recorder, cfg.Clock)
 	a := &App{Config: cfg, DB: d, Accounts: accounts, Notices: notices, Jobs: jobs.NewRunner(d, cfg.Clock, cfg.Logger)}
 	pages, err := web.NewRenderer(webfiles.Files, a.chrome)
@@ -75,6 +81,10 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	notice.NewAPI(notices).Routes(rt)
 	notice.NewPages(notices, pages).Routes(rt)
 	rt.Page("GET /console/jobs", a.jobsPage(pages))
+	a.Jobs.Every("users.purge", time.Hour, func(ctx context.Context, _ jobs.Job) error {
+		_, err := accounts.PurgeDeleted(ctx)
+		return err
+	})
 	if err := a.buildAccess(recorder, pages, rt); err != nil {
 		return nil, err
 	}

@@ -22,6 +22,10 @@ type Config struct {
 	MetricsPublic bool // serve /metrics to every address, not only loopback
 	TrustProxy    bool // client addresses come from X-Forwarded-For (behind a reverse proxy)
 
+	// RestoreWindow is how long deleted customer data stays restorable
+	// before the purge job removes it (default 30 days).
+	RestoreWindow time.Duration
+
 	// JobPoll is how often the job runner looks for due jobs (default 5 s).
 	JobPoll time.Duration
 
@@ -32,6 +36,9 @@ type Config struct {
 
 // DefaultJobPoll is how often the job runner looks for due jobs.
 const DefaultJobPoll = 5 * time.Second
+
+// DefaultRestoreWindow keeps deleted data restorable for 30 days.
+const DefaultRestoreWindow = 30 * 24 * time.Hour
 
 func (c *Config) setDefaults() {
 	if c.Addr == "" {
@@ -45,6 +52,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Hasher == (account.Hasher{}) {
 		c.Hasher = account.DefaultHasher
+	}
+	if c.RestoreWindow <= 0 {
+		c.RestoreWindow = DefaultRestoreWindow
 	}
 	if c.JobPoll <= 0 {
 		c.JobPoll = DefaultJobPoll

@@ -21,7 +21,7 @@ func (a *App) jobsPage(pages *web.Renderer) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if who.Role != actor.VendorAdmin {
+		if !who.Can(actor.WatchJobs) {
 			return problem.ErrForbidden
 		}
 		list, err := jobs.Recent(r.Context(), a.DB, recentJobs)

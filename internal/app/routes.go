@@ -108,7 +108,7 @@ func navigation(a *actor.Actor) []web.NavItem {
 		if a.Can(actor.ManageStaff) {
 			nav = append(nav, web.NavItem{Href: "/console/staff", Label: "nav.staff"})
 		}
-		if a.Role == actor.VendorAdmin {
+		if a.Can(actor.WatchJobs) {
 			nav = append(nav, web.NavItem{Href: "/console/jobs", Label: "nav.jobs"})
 		}
 		return nav

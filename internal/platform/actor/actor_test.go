@@ -13,6 +13,7 @@ func TestPermissionTable(t *testing.T) {
 		{ReadOrgUsers, []Role{CustomerAdmin, Agent, Engineer, ProductManager, VendorAdmin}},
 		{CreateOrgs, []Role{Agent, VendorAdmin}},
 		{ManageStaff, []Role{VendorAdmin}},
+		{WatchJobs, []Role{VendorAdmin}},
 		{ReadAudit, []Role{CustomerAdmin, VendorAdmin}},
 		{AttachFiles, all},
 		{ReadBusinessData, all},

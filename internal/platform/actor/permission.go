@@ -33,6 +33,8 @@ var (
 	ReadAudit = vendorAction("read the audit trail", CustomerAdmin)
 	// ManageStaff: vendor staff accounts.
 	ManageStaff = vendorAction("manage staff")
+	// WatchJobs: the console's list of background jobs.
+	WatchJobs = vendorAction("watch background jobs")
 
 	// AttachFiles: upload private attachments to an organisation and list their
 	// metadata; its own staff, and vendor staff on its behalf.

@@ -190,6 +190,9 @@ func (r *Runner) run(ctx context.Context, j Job) {
 		err = safely(ctx, h, j)
 		stop()
 	}
+	// The bookkeeping must land even when shutdown cancelled ctx meanwhile,
+	// or the finished job would run again once its lease ran out.
+	ctx = context.WithoutCancel(ctx)
 	now := r.clock.Now()
 	if err == nil {
 		_, err := r.db.Exec(ctx, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL, last_error = '' WHERE id = ? AND lease_owner = ?",

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"steward.dev/steward/internal/platform/problem"
 )
@@ -54,6 +56,8 @@ func decodeProblem(err error) error {
 		return err
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
 		return problem.InvalidField("", "field.json_malformed")
+	case errors.As(err, &typeErr) && typeErr.Type == reflect.TypeFor[Time]():
+		return problem.InvalidField(typeErr.Field, "field.time")
 	case errors.As(err, &typeErr):
 		return problem.InvalidField(typeErr.Field, "field.json_type")
 	case unknownAt != "":
@@ -121,4 +125,30 @@ func NewList[T any](items []T, page PageRequest, idOf func(T) string) List[T] {
 		l.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(idOf(l.Items[page.Limit-1])))
 	}
 	return l
+}
+
+// Time is an RFC 3339 instant in a request body. Unlike time.Time, a bad
+// value is reported against its field name.
+type Time struct{ time.Time }
+
+// UnmarshalJSON accepts an RFC 3339 string.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: reflect.TypeFor[Time]()}
+	}
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[Time]()}
+	}
+	t.Time = v
+	return nil
+}
+
+// Ptr returns the instant, or nil when t is nil.
+func (t *Time) Ptr() *time.Time {
+	if t == nil {
+		return nil
+	}
+	return &t.Time
 }

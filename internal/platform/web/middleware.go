@@ -152,7 +152,8 @@ func (m *Middleware) recover(next http.Handler) http.Handler {
 
 // authenticate resolves the bearer token or session cookie, then picks the
 // response language: the switch's cookie, Accept-Language, the user's own
-// setting, zh-CN.
+// setting, zh-CN. (A browser login sets the cookie from the account's
+// setting, so in a browser a person's chosen language follows them.)
 func (m *Middleware) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r.Context())
@@ -266,7 +267,10 @@ func overTLS(r *http.Request) bool {
 // LocalPath returns next when it is a path on this site, else fallback; it
 // keeps redirects after login or a language switch from leaving the site.
 func LocalPath(next, fallback string) string {
-	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	// Browsers drop tabs and newlines from URLs, so "/\t/evil" would become
+	// "//evil": refuse control characters as well as "//" and "/\".
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		return fallback
 	}
 	return next

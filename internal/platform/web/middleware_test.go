@@ -31,7 +31,7 @@ func TestForwardedForTakesTheEntryTheProxyAdded(t *testing.T) {
 
 func TestLocalPathKeepsRedirectsOnSite(t *testing.T) {
 	for next, want := range map[string]string{
-		"/portal": "/portal", "": "/", "https://evil.example/": "/", "//evil.example": "/", "/\\evil.example": "/", "portal": "/",
+		"/portal": "/portal", "": "/", "https://evil.example/": "/", "//evil.example": "/", "/\\evil.example": "/", "portal": "/", "/\t/evil.example/": "/", "/\n/evil.example": "/", "/a\\b": "/", "/notices?x=1": "/notices?x=1",
 	} {
 		if got := LocalPath(next, "/"); got != want {
 			t.Errorf("LocalPath(%q) = %q, want %q", next, got, want)
