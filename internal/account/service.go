@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"sync"
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/platform/confirm"
 	"time"
@@ -48,9 +49,11 @@ type Service struct {
 	hasher        Hasher
 	restoreWindow time.Duration
 	throttle      *Throttle
+	cache         *authCache
 	// dummyHash is verified against when an email is unknown, so that a wrong
-	// email takes as long as a wrong password.
-	dummyHash string
+	// email takes as long as a wrong password; made on first need, not at start.
+	dummyHash     string
+	dummyHashOnce sync.Once
 }
 
 // Deps are what the service is built from.
@@ -68,7 +71,7 @@ type Deps struct {
 // NewService returns the account service.
 func NewService(d Deps) *Service {
 	return &Service{store: d.Store, audit: d.Audit, confirm: d.Confirm, clock: d.Clock, hasher: d.Hasher, restoreWindow: d.RestoreWindow,
-		throttle: NewThrottle(loginWindow), dummyHash: d.Hasher.Hash("steward-not-a-password")}
+		throttle: NewThrottle(loginWindow), cache: newAuthCache()}
 }
 
 // Session is the result of a login.
@@ -93,6 +96,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	u, err := s.store.UserByEmail(ctx, email)
 	hash := u.passwordHash
 	if errors.Is(err, problem.ErrNotFound) {
+		s.dummyHashOnce.Do(func() { s.dummyHash = s.hasher.Hash("steward-not-a-password") })
 		hash = s.dummyHash
 	} else if err != nil {
 		return Session{}, err
@@ -147,18 +151,24 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*actor.Actor,
 	if token == "" {
 		return nil, nil
 	}
-	u, tokenID, err := s.store.Authenticate(ctx, hashToken(token), s.clock.Now())
+	hash, now := hashToken(token), s.clock.Now()
+	if u, tokenID, ok := s.cache.get(hash, now); ok {
+		return u.Actor(tokenID), nil
+	}
+	u, tokenID, expires, err := s.store.Authenticate(ctx, hash, now)
 	if errors.Is(err, problem.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	s.cache.put(hash, tokenID, u, expires, now)
 	return u.Actor(tokenID), nil
 }
 
 // Logout ends the session or token the actor used.
 func (s *Service) Logout(ctx context.Context, a *actor.Actor) error {
+	defer s.cache.forget(a.UserID)
 	return s.store.DB().InTx(ctx, func(tx *db.Tx) error {
 		if _, err := s.store.DeleteToken(ctx, tx, a.UserID, a.TokenID); err != nil {
 			return err
@@ -211,6 +221,7 @@ func (s *Service) Tokens(ctx context.Context, a *actor.Actor) ([]Token, error) {
 
 // RevokeToken deletes one of the actor's own tokens.
 func (s *Service) RevokeToken(ctx context.Context, a *actor.Actor, tokenID string) error {
+	defer s.cache.forget(a.UserID)
 	return s.store.DB().InTx(ctx, func(tx *db.Tx) error {
 		found, err := s.store.DeleteToken(ctx, tx, a.UserID, tokenID)
 		if err != nil {
@@ -225,12 +236,16 @@ func (s *Service) RevokeToken(ctx context.Context, a *actor.Actor, tokenID strin
 
 // Me returns the actor's own account.
 func (s *Service) Me(ctx context.Context, a *actor.Actor) (User, error) {
+	if u, ok := s.cache.user(a.UserID, s.clock.Now()); ok {
+		return u, nil
+	}
 	return s.store.UserByID(ctx, s.store.DB(), a.UserID)
 }
 
 // UpdateProfile changes the actor's own name, language or password; a new
 // password needs the current one and ends the actor's other sessions.
 func (s *Service) UpdateProfile(ctx context.Context, a *actor.Actor, p ProfilePatch) (User, error) {
+	defer s.cache.forget(a.UserID)
 	var out User
 	err := s.store.DB().InTx(ctx, func(tx *db.Tx) error {
 		u, err := s.store.UserByID(ctx, tx, a.UserID)

@@ -45,6 +45,7 @@ func (s *Service) DeleteOrgUser(ctx context.Context, a *actor.Actor, orgID, user
 	if _, err := s.RequireInOrg(ctx, a, orgID, actor.ManageOrgUsers); err != nil {
 		return Deletion{}, err
 	}
+	defer s.cache.forget(userID)
 	var out Deletion
 	err := s.store.DB().InTx(ctx, func(tx *db.Tx) error {
 		u, err := s.store.OrgUser(ctx, tx, a.Scope(), orgID, userID)
@@ -162,6 +163,7 @@ func (s *Service) PurgeDeleted(ctx context.Context) (int, error) {
 			}
 			return s.audit.Record(ctx, tx, audit.Entry{OrgID: u.OrgID, Action: "user.purge", TargetType: "user", TargetID: u.ID})
 		})
+		s.cache.forget(u.ID)
 		if err != nil {
 			return i, fmt.Errorf("purge %s: %w", u.ID, err)
 		}

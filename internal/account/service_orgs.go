@@ -139,6 +139,7 @@ func (s *Service) UpdateOrgUser(ctx context.Context, a *actor.Actor, orgID, user
 	if _, err := s.RequireInOrg(ctx, a, orgID, actor.ManageOrgUsers); err != nil {
 		return User{}, err
 	}
+	defer s.cache.forget(userID)
 	var out User
 	err := s.store.DB().InTx(ctx, func(tx *db.Tx) error {
 		u, err := s.store.OrgUser(ctx, tx, a.Scope(), orgID, userID)

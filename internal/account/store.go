@@ -254,15 +254,23 @@ func (s *Store) InsertToken(ctx context.Context, q db.Querier, userID string, t 
 	return err
 }
 
-// Authenticate returns the live user and token id behind an unexpired token hash.
-func (s *Store) Authenticate(ctx context.Context, hash string, now time.Time) (User, string, error) {
+// Authenticate returns the live user, the token id and its expiry behind an
+// unexpired token hash.
+func (s *Store) Authenticate(ctx context.Context, hash string, now time.Time) (User, string, *time.Time, error) {
 	var tokenID string
+	var expires sql.NullTime
 	var u User
-	err := s.db.QueryRow(ctx, "SELECT t.id, u.id, COALESCE(u.org_id, ''), u.email, u.name, u.role, u.locale, u.password_hash, u.created_at, u.updated_at"+
+	err := s.db.QueryRow(ctx, "SELECT t.id, t.expires_at, u.id, COALESCE(u.org_id, ''), u.email, u.name, u.role, u.locale, u.password_hash, u.created_at, u.updated_at"+
 		" FROM tokens t JOIN users u ON u.id = t.user_id"+
 		" WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deleted_at IS NULL", hash, now).
-		Scan(&tokenID, &u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Locale, &u.passwordHash, &u.CreatedAt, &u.UpdatedAt)
-	return u, tokenID, notFound(err)
+		Scan(&tokenID, &expires, &u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Locale, &u.passwordHash, &u.CreatedAt, &u.UpdatedAt)
+	if err != nil {
+		return User{}, "", nil, notFound(err)
+	}
+	if expires.Valid {
+		return u, tokenID, &expires.Time, nil
+	}
+	return u, tokenID, nil, nil
 }
 
 // UserTokens lists a user's named API tokens.

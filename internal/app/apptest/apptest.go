@@ -43,7 +43,18 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
 // New builds the app with demo data on d.
 func New(t *testing.T, d *db.DB) *Env {
 	t.Helper()
-	c := clock.NewManual(Start)
+	return start(t, d, clock.NewManual(Start))
+}
+
+// Another starts a second app instance on d (another handle on the same
+// database, from dbtest.Reopen) that shares e's clock.
+func (e *Env) Another(t *testing.T, d *db.DB) *Env {
+	t.Helper()
+	return start(t, d, e.Clock)
+}
+
+func start(t *testing.T, d *db.DB, c *clock.Manual) *Env {
+	t.Helper()
 	a, err := app.Build(app.Config{Demo: true, Clock: c, Hasher: FastHasher, DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)}, d)
 	if err != nil {
 		t.Fatal(err)

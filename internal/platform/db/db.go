@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -43,6 +44,10 @@ type DB struct {
 	dialect Dialect
 	write   *sql.DB
 	read    *sql.DB
+	// stmts holds a prepared statement per read query text: parsing SQL
+	// is most of a simple read's cost on SQLite. The query texts are
+	// constants of the code, so the map stays small.
+	stmts sync.Map // string → *sql.Stmt
 	// Path is the SQLite file; empty on PostgreSQL.
 	Path string
 }
@@ -109,6 +114,10 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 
 // Close closes every connection.
 func (d *DB) Close() error {
+	d.stmts.Range(func(_, stmt any) bool {
+		stmt.(*sql.Stmt).Close()
+		return true
+	})
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -130,12 +139,36 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 
 // Query runs a read.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return d.read.QueryContext(ctx, rebind(d.dialect, query), args...)
+	stmt, err := d.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
 }
 
 // QueryRow runs a read that returns at most one row.
 func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return d.read.QueryRowContext(ctx, rebind(d.dialect, query), args...)
+	stmt, err := d.prepared(ctx, query)
+	if err != nil {
+		// Let the error surface from Scan, as QueryRowContext would.
+		return d.read.QueryRowContext(ctx, rebind(d.dialect, query), args...)
+	}
+	return stmt.QueryRowContext(ctx, args...)
+}
+
+func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if stmt, ok := d.stmts.Load(query); ok {
+		return stmt.(*sql.Stmt), nil
+	}
+	stmt, err := d.read.PrepareContext(context.WithoutCancel(ctx), rebind(d.dialect, query))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := d.stmts.LoadOrStore(query, stmt); loaded {
+		stmt.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return stmt, nil
 }
 
 // Tx is a transaction; on SQLite it holds the write lock from its start.
