@@ -7,9 +7,9 @@ import (
 	"errors"
 	"math"
 	"net/http"
-	"sync"
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/platform/confirm"
+	"sync"
 	"time"
 
 	"steward.dev/steward/internal/platform/actor"
