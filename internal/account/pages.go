@@ -94,38 +94,13 @@ func (p *Pages) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// requireCustomer returns the customer actor, sending vendor staff to the console.
-func requireCustomer(w http.ResponseWriter, r *http.Request) (*actor.Actor, bool, error) {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return nil, false, err
-	}
-	if a.IsVendor() {
-		http.Redirect(w, r, "/console", http.StatusSeeOther)
-		return nil, false, nil
-	}
-	return a, true, nil
-}
-
-// requireVendor returns the vendor actor; customers are refused.
-func requireVendor(r *http.Request) (*actor.Actor, error) {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return nil, err
-	}
-	if !a.IsVendor() {
-		return nil, problem.ErrForbidden
-	}
-	return a, nil
-}
-
 type homeData struct {
 	User User
 	Org  Org
 }
 
 func (p *Pages) portalHome(w http.ResponseWriter, r *http.Request) error {
-	a, ok, err := requireCustomer(w, r)
+	a, ok, err := web.PortalActor(w, r)
 	if !ok {
 		return err
 	}
@@ -141,7 +116,7 @@ func (p *Pages) portalHome(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *Pages) consoleHome(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireVendor(r)
+	a, err := web.ConsoleActor(r)
 	if err != nil {
 		return err
 	}

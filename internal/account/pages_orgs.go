@@ -27,7 +27,7 @@ func (p *Pages) orgsPage(w http.ResponseWriter, r *http.Request, a *actor.Actor,
 }
 
 func (p *Pages) consoleOrgs(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireVendor(r)
+	a, err := web.ConsoleActor(r)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (p *Pages) consoleOrgs(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *Pages) consoleCreateOrg(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireVendor(r)
+	a, err := web.ConsoleActor(r)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (p *Pages) staffPage(w http.ResponseWriter, r *http.Request, a *actor.Actor
 }
 
 func (p *Pages) consoleStaff(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireVendor(r)
+	a, err := web.ConsoleActor(r)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (p *Pages) consoleStaff(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *Pages) consoleCreateStaff(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireVendor(r)
+	a, err := web.ConsoleActor(r)
 	if err != nil {
 		return err
 	}

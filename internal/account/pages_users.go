@@ -23,13 +23,13 @@ type orgArea struct {
 // own, /console/orgs/{org}/… the one named (vendor staff only).
 func area(w http.ResponseWriter, r *http.Request) (orgArea, bool, error) {
 	if strings.HasPrefix(r.URL.Path, "/portal/") {
-		a, ok, err := requireCustomer(w, r)
+		a, ok, err := web.PortalActor(w, r)
 		if !ok {
 			return orgArea{}, false, err
 		}
 		return orgArea{actor: a, orgID: a.OrgID, page: "/portal/users", actions: "/portal/users"}, true, nil
 	}
-	a, err := requireVendor(r)
+	a, err := web.ConsoleActor(r)
 	if err != nil {
 		return orgArea{}, false, err
 	}
