@@ -29,6 +29,17 @@ var (
 	ReadOrgUsers = vendorAction("read org users", CustomerAdmin, Agent, Engineer, ProductManager)
 	// CreateOrgs: create organisations, contracts, quota grants; issue and revoke licenses.
 	CreateOrgs = vendorAction("create orgs", Agent)
+	// ManageContracts: create, change and terminate contracts (the same row as CreateOrgs).
+	ManageContracts = vendorAction("manage contracts", Agent)
+	// GrantQuota: grant an organisation an extra allowance of a quota item.
+	GrantQuota = vendorAction("grant quota", Agent)
+	// EditCatalog: edit, announce and withdraw catalog versions.
+	EditCatalog = vendorAction("edit and announce the catalog", ProductManager)
+	// ManageProducts: products, versions and (later) patches on the lifecycle table.
+	ManageProducts = vendorAction("manage products and versions", ProductManager)
+	// ReadServices: an organisation's services, contracts and entitlements;
+	// customers their own, vendor staff any.
+	ReadServices = vendorAction("read services and contracts", CustomerAdmin, CustomerMember, Agent, Engineer, ProductManager)
 	// ReadAudit: the audit trail; a customer_admin sees its organisation's part.
 	ReadAudit = vendorAction("read the audit trail", CustomerAdmin)
 	// ManageStaff: vendor staff accounts.
