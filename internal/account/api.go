@@ -16,23 +16,23 @@ func NewAPI(svc *Service) *API { return &API{svc: svc} }
 // Routes registers the endpoints.
 func (h *API) Routes(rt *web.Router) {
 	rt.API("POST /api/v1/auth/login", h.login)
-	rt.API("POST /api/v1/auth/logout", h.logout)
-	rt.API("GET /api/v1/me", h.me)
-	rt.API("PATCH /api/v1/me", h.updateMe)
-	rt.API("GET /api/v1/tokens", h.tokens)
-	rt.API("POST /api/v1/tokens", h.createToken)
-	rt.API("DELETE /api/v1/tokens/{id}", h.revokeToken)
-	rt.API("GET /api/v1/orgs", h.orgs)
-	rt.API("POST /api/v1/orgs", h.createOrg)
-	rt.API("GET /api/v1/orgs/{org}", h.org)
-	rt.API("GET /api/v1/orgs/{org}/users", h.orgUsers)
-	rt.API("POST /api/v1/orgs/{org}/users", h.createOrgUser)
-	rt.API("GET /api/v1/orgs/{org}/users/{id}", h.orgUser)
-	rt.API("PATCH /api/v1/orgs/{org}/users/{id}", h.updateOrgUser)
-	rt.API("DELETE /api/v1/orgs/{org}/users/{id}", h.deleteOrgUser)
-	rt.API("POST /api/v1/orgs/{org}/users/{id}/restore", h.restoreOrgUser)
-	rt.API("GET /api/v1/staff", h.staff)
-	rt.API("POST /api/v1/staff", h.createStaff)
+	rt.API("POST /api/v1/auth/logout", web.Authed(h.logout))
+	rt.API("GET /api/v1/me", web.Authed(h.me))
+	rt.API("PATCH /api/v1/me", web.Authed(h.updateMe))
+	rt.API("GET /api/v1/tokens", web.Authed(h.tokens))
+	rt.API("POST /api/v1/tokens", web.Authed(h.createToken))
+	rt.API("DELETE /api/v1/tokens/{id}", web.Authed(h.revokeToken))
+	rt.API("GET /api/v1/orgs", web.Authed(h.orgs))
+	rt.API("POST /api/v1/orgs", web.Authed(h.createOrg))
+	rt.API("GET /api/v1/orgs/{org}", web.Authed(h.org))
+	rt.API("GET /api/v1/orgs/{org}/users", web.Authed(h.orgUsers))
+	rt.API("POST /api/v1/orgs/{org}/users", web.Authed(h.createOrgUser))
+	rt.API("GET /api/v1/orgs/{org}/users/{id}", web.Authed(h.orgUser))
+	rt.API("PATCH /api/v1/orgs/{org}/users/{id}", web.Authed(h.updateOrgUser))
+	rt.API("DELETE /api/v1/orgs/{org}/users/{id}", web.Authed(h.deleteOrgUser))
+	rt.API("POST /api/v1/orgs/{org}/users/{id}/restore", web.Authed(h.restoreOrgUser))
+	rt.API("GET /api/v1/staff", web.Authed(h.staff))
+	rt.API("POST /api/v1/staff", web.Authed(h.createStaff))
 }
 
 type loginInput struct {
@@ -52,11 +52,7 @@ func (h *API) login(w http.ResponseWriter, r *http.Request) error {
 	return web.JSON(w, http.StatusOK, s)
 }
 
-func (h *API) logout(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) logout(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	if err := h.svc.Logout(r.Context(), a); err != nil {
 		return err
 	}
@@ -64,39 +60,21 @@ func (h *API) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *API) me(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
-	u, err := h.svc.Me(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, u)
+func (h *API) me(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	v, err := h.svc.Me(r.Context(), a)
+	return web.Respond(w, http.StatusOK, v, err)
 }
 
-func (h *API) updateMe(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) updateMe(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	var in ProfilePatch
 	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
-	u, err := h.svc.UpdateProfile(r.Context(), a, in)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, u)
+	v, err := h.svc.UpdateProfile(r.Context(), a, in)
+	return web.Respond(w, http.StatusOK, v, err)
 }
 
-func (h *API) tokens(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) tokens(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	list, err := h.svc.Tokens(r.Context(), a)
 	if err != nil {
 		return err
@@ -104,11 +82,7 @@ func (h *API) tokens(w http.ResponseWriter, r *http.Request) error {
 	return web.JSON(w, http.StatusOK, web.NewList(list, web.PageRequest{Limit: len(list)}, tokenID))
 }
 
-func (h *API) createToken(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) createToken(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	var in struct {
 		Name      string    `json:"name"`
 		ExpiresAt *web.Time `json:"expires_at"`
@@ -123,11 +97,7 @@ func (h *API) createToken(w http.ResponseWriter, r *http.Request) error {
 	return web.Created(w, "/api/v1/tokens/"+t.ID, t)
 }
 
-func (h *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) revokeToken(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	if err := h.svc.RevokeToken(r.Context(), a, r.PathValue("id")); err != nil {
 		return err
 	}
@@ -135,27 +105,13 @@ func (h *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *API) orgs(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
-	page, err := web.ParsePage(r)
-	if err != nil {
-		return err
-	}
-	list, err := h.svc.Orgs(r.Context(), a, page.After, page.Limit)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, web.NewList(list, page, orgID))
+func (h *API) orgs(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	return web.ServeList(w, r, func(after string, limit int) ([]Org, error) {
+		return h.svc.Orgs(r.Context(), a, after, limit)
+	}, orgID)
 }
 
-func (h *API) createOrg(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) createOrg(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	if err := Require(a, actor.CreateOrgs); err != nil {
 		return err
 	}
@@ -170,58 +126,31 @@ func (h *API) createOrg(w http.ResponseWriter, r *http.Request) error {
 	return web.Created(w, "/api/v1/orgs/"+o.ID, o)
 }
 
-func (h *API) org(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
-	o, err := h.svc.Org(r.Context(), a, r.PathValue("org"))
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, o)
+func (h *API) org(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	v, err := h.svc.Org(r.Context(), a, r.PathValue("org"))
+	return web.Respond(w, http.StatusOK, v, err)
 }
 
-func (h *API) orgUsers(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
-	page, err := web.ParsePage(r)
-	if err != nil {
-		return err
-	}
+func (h *API) orgUsers(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	org := r.PathValue("org")
 	if r.URL.Query().Get("deleted") == "true" {
-		deleted, err := h.svc.DeletedOrgUsers(r.Context(), a, r.PathValue("org"))
+		deleted, err := h.svc.DeletedOrgUsers(r.Context(), a, org)
 		if err != nil {
 			return err
 		}
 		return web.JSON(w, http.StatusOK, web.NewList(deleted, web.PageRequest{Limit: len(deleted)}, userID))
 	}
-	list, err := h.svc.OrgUsers(r.Context(), a, r.PathValue("org"), page.After, page.Limit)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, web.NewList(list, page, userID))
+	return web.ServeList(w, r, func(after string, limit int) ([]User, error) {
+		return h.svc.OrgUsers(r.Context(), a, org, after, limit)
+	}, userID)
 }
 
-func (h *API) orgUser(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
-	u, err := h.svc.OrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, u)
+func (h *API) orgUser(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	v, err := h.svc.OrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id"))
+	return web.Respond(w, http.StatusOK, v, err)
 }
 
-func (h *API) createOrgUser(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) createOrgUser(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	org := r.PathValue("org")
 	if _, err := h.svc.RequireInOrg(r.Context(), a, org, actor.ManageOrgUsers); err != nil {
 		return err
@@ -237,11 +166,7 @@ func (h *API) createOrgUser(w http.ResponseWriter, r *http.Request) error {
 	return web.Created(w, "/api/v1/orgs/"+org+"/users/"+u.ID, u)
 }
 
-func (h *API) updateOrgUser(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) updateOrgUser(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	org := r.PathValue("org")
 	if _, err := h.svc.RequireInOrg(r.Context(), a, org, actor.ManageOrgUsers); err != nil {
 		return err
@@ -250,58 +175,27 @@ func (h *API) updateOrgUser(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
-	u, err := h.svc.UpdateOrgUser(r.Context(), a, org, r.PathValue("id"), in)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, u)
+	v, err := h.svc.UpdateOrgUser(r.Context(), a, org, r.PathValue("id"), in)
+	return web.Respond(w, http.StatusOK, v, err)
 }
 
-func (h *API) deleteOrgUser(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
-	d, err := h.svc.DeleteOrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id"), r.URL.Query().Get("confirm"))
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, d)
+func (h *API) deleteOrgUser(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	v, err := h.svc.DeleteOrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id"), r.URL.Query().Get("confirm"))
+	return web.Respond(w, http.StatusOK, v, err)
 }
 
-func (h *API) restoreOrgUser(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
-	u, err := h.svc.RestoreOrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, u)
+func (h *API) restoreOrgUser(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	v, err := h.svc.RestoreOrgUser(r.Context(), a, r.PathValue("org"), r.PathValue("id"))
+	return web.Respond(w, http.StatusOK, v, err)
 }
 
-func (h *API) staff(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
-	page, err := web.ParsePage(r)
-	if err != nil {
-		return err
-	}
-	list, err := h.svc.Staff(r.Context(), a, page.After, page.Limit)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, web.NewList(list, page, userID))
+func (h *API) staff(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	return web.ServeList(w, r, func(after string, limit int) ([]User, error) {
+		return h.svc.Staff(r.Context(), a, after, limit)
+	}, userID)
 }
 
-func (h *API) createStaff(w http.ResponseWriter, r *http.Request) error {
-	a, err := web.RequireActor(r)
-	if err != nil {
-		return err
-	}
+func (h *API) createStaff(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	if err := Require(a, actor.ManageStaff); err != nil {
 		return err
 	}
