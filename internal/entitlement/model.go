@@ -35,7 +35,8 @@ type Reason struct {
 
 // QuotaState is the use of a quota item in the current period.
 type QuotaState struct {
-	Limit       int    `json:"limit"`
+	Limit       int    `json:"limit"`   // the contracts' limit plus this period's grants
+	Granted     int    `json:"granted"` // extra allowance vendor staff granted for this period
 	Used        int    `json:"used"`
 	Remaining   int    `json:"remaining"`
 	PeriodStart string `json:"period_start"` // YYYY-MM-DD, Asia/Shanghai, inclusive
