@@ -11,6 +11,8 @@ import (
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/attachment"
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/contract"
+	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
 	"steward.dev/steward/internal/platform/confirm"
 	"steward.dev/steward/internal/platform/db"
@@ -30,8 +32,12 @@ type App struct {
 	// that own attachments (RegisterOwner) and check reads through it.
 	Access      *audit.Access
 	Attachments *attachment.Service
-	Router      *web.Router
-	Handler     http.Handler
+	// Products is the lifecycle table; Contracts what each organisation
+	// bought. Their OnChange hooks tell the entitlement engine.
+	Products  *lifecycle.Service
+	Contracts *contract.Service
+	Router    *web.Router
+	Handler   http.Handler
 }
 
 // New opens and migrates the database and builds every room.
@@ -88,6 +94,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	if err := a.buildAccess(recorder, pages, rt); err != nil {
 		return nil, err
 	}
+	a.buildContracts(recorder, rt)
 
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
 	a.Handler = mw.Wrap(rt)
@@ -108,6 +115,9 @@ func (a *App) Prepare(ctx context.Context) error {
 	if a.Config.Demo {
 		if err := LoadDemo(ctx, a.Accounts); err != nil {
 			return fmt.Errorf("demo data: %w", err)
+		}
+		if err := loadDemoContracts(ctx, a.Products, a.Contracts); err != nil {
+			return fmt.Errorf("demo contracts: %w", err)
 		}
 	}
 	return nil

@@ -33,13 +33,17 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 			"/api/v1/tokens/{id}":                          tokenB["id"].(string),
 			"/api/v1/attachments/{id}":                     fileB["id"].(string),
 			"/api/v1/orgs/{org}/access-grants/{id}/revoke": grantB["id"].(string),
+			"/api/v1/orgs/{org}/contracts/{id}":            "ctr_demo_hk",
+			"/api/v1/orgs/{org}/contracts/{id}/terminate":  "ctr_demo_hk",
 		}
+		// Routes of the vendor's public tables, which belong to no organisation.
+		public := map[string]bool{"/api/v1/products/{code}": true, "/api/v1/products/{code}/versions": true}
 
 		walked := 0
 		for _, who := range []string{"admin@yunqi.demo", "member@yunqi.demo"} {
 			token := e.Login(who)
 			for _, rt := range e.App.Router.Routes() {
-				if !rt.API || !strings.Contains(rt.Path, "{") {
+				if !rt.API || !strings.Contains(rt.Path, "{") || public[rt.Path] {
 					continue
 				}
 				path := rt.Path
@@ -74,6 +78,10 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 		}
 		if grants := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + orgB + "/access-grants", Token: adminB}).Items(); len(grants) != 1 || grants[0]["active"] != true {
 			t.Errorf("B's access grant after the walk: %v", grants)
+		}
+
+		if c := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + orgB + "/contracts/ctr_demo_hk", Token: adminB}).JSON(); c["status"] != "active" || c["users"] != float64(40) {
+			t.Errorf("B's contract after the walk: %v", c)
 		}
 
 		// Lists show a customer only its own organisation.
