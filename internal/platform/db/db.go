@@ -50,6 +50,10 @@ type DB struct {
 	stmts sync.Map // string → *sql.Stmt
 	// Path is the SQLite file; empty on PostgreSQL.
 	Path string
+	// url is the PostgreSQL connection string, for Listen's own connection.
+	url string
+	// listeners are the Listen loops, stopped by Close.
+	listeners listeners
 }
 
 // Open connects to PostgreSQL when databaseURL is set, else to the SQLite file
@@ -75,7 +79,7 @@ func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{dialect: Postgres, write: pool, read: pool}, nil
+	return &DB{dialect: Postgres, write: pool, read: pool, url: databaseURL}, nil
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path.
@@ -114,6 +118,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 
 // Close closes every connection.
 func (d *DB) Close() error {
+	d.listeners.stop()
 	d.stmts.Range(func(_, stmt any) bool {
 		stmt.(*sql.Stmt).Close()
 		return true
