@@ -1,0 +1,194 @@
+package entitlement
+
+import (
+	"sync"
+
+	"steward.dev/steward/internal/catalog"
+	"steward.dev/steward/internal/contract"
+	"steward.dev/steward/internal/lifecycle"
+)
+
+// cache keeps in memory what Evaluate reads, so that answering needs no
+// database round trip: the catalog version in effect per Beijing day, the
+// lifecycle versions contracts name, each organisation's region and
+// contracts, and each organisation's ledger sums. Each part is forgotten when
+// its source changes (the sources' OnChange hooks on this instance, and
+// LISTEN/NOTIFY from the others on PostgreSQL).
+//
+// A fill reads the database without the lock and stores its result only if
+// no forget of that part happened meanwhile (the generation counters), so a
+// change that commits during a fill is never hidden behind a stale copy.
+type cache struct {
+	mu       sync.RWMutex
+	catalogs map[string]catalog.Version // Beijing day → version in effect
+	versions map[versionKey]versionHit
+	orgs     map[string]*orgEntry
+	usage    map[string]map[usageKey]Usage // org → sums by service and period
+
+	catalogGen, versionGen, orgGen, usageGen uint64
+}
+
+type versionKey struct{ product, name string }
+
+type versionHit struct {
+	v  lifecycle.Version
+	ok bool
+}
+
+// orgEntry is what an organisation's evaluation needs besides the catalog.
+type orgEntry struct {
+	region    string
+	contracts []contract.Contract
+}
+
+// maxOrgs bounds the per-organisation maps: past it they start over (a
+// crude but safe bound; a real deployment holds far fewer active orgs).
+const maxOrgs = 200_000
+
+func newCache() *cache {
+	c := &cache{}
+	c.reset()
+	return c
+}
+
+func (c *cache) reset() {
+	c.catalogs = map[string]catalog.Version{}
+	c.versions = map[versionKey]versionHit{}
+	c.orgs = map[string]*orgEntry{}
+	c.usage = map[string]map[usageKey]Usage{}
+}
+
+func (c *cache) catalog(day string) (catalog.Version, bool, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.catalogs[day]
+	return v, ok, c.catalogGen
+}
+
+func (c *cache) putCatalog(day string, v catalog.Version, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.catalogGen {
+		if len(c.catalogs) > 1000 {
+			c.catalogs = map[string]catalog.Version{}
+		}
+		c.catalogs[day] = v
+	}
+}
+
+func (c *cache) org(orgID string) (*orgEntry, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.orgs[orgID], c.orgGen
+}
+
+func (c *cache) putOrg(orgID string, e *orgEntry, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.orgGen {
+		if len(c.orgs) >= maxOrgs {
+			c.orgs = map[string]*orgEntry{}
+		}
+		c.orgs[orgID] = e
+	}
+}
+
+// missingVersions returns the perpetual contracts' versions not cached yet.
+func (c *cache) missingVersions(cs []contract.Contract) ([]versionKey, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var missing []versionKey
+	for i := range cs {
+		if cs[i].Deployment != catalog.PrivateCloudPerpetual {
+			continue
+		}
+		k := versionKey{cs[i].Product, cs[i].Version}
+		if _, ok := c.versions[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	return missing, c.versionGen
+}
+
+func (c *cache) putVersion(k versionKey, h versionHit, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.versionGen {
+		if len(c.versions) >= maxOrgs {
+			c.versions = map[versionKey]versionHit{}
+		}
+		c.versions[k] = h
+	}
+}
+
+// version is the engine's LifecycleLookup.
+func (c *cache) version(product, name string) (lifecycle.Version, bool) {
+	c.mu.RLock()
+	h := c.versions[versionKey{product, name}]
+	c.mu.RUnlock()
+	return h.v, h.ok
+}
+
+func (c *cache) orgUsage(orgID string) (map[usageKey]Usage, bool, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	u, ok := c.usage[orgID]
+	return u, ok, c.usageGen
+}
+
+func (c *cache) putUsage(orgID string, u map[usageKey]Usage, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.usageGen {
+		if len(c.usage) >= maxOrgs {
+			c.usage = map[string]map[usageKey]Usage{}
+		}
+		c.usage[orgID] = u
+	}
+}
+
+func (c *cache) forgetCatalog() {
+	c.mu.Lock()
+	c.catalogs = map[string]catalog.Version{}
+	c.catalogGen++
+	c.mu.Unlock()
+}
+
+func (c *cache) forgetVersions() {
+	c.mu.Lock()
+	c.versions = map[versionKey]versionHit{}
+	c.versionGen++
+	c.mu.Unlock()
+}
+
+func (c *cache) forgetOrg(orgID string) {
+	c.mu.Lock()
+	delete(c.orgs, orgID)
+	c.orgGen++
+	c.mu.Unlock()
+}
+
+func (c *cache) forgetUsage(orgID string) {
+	c.mu.Lock()
+	delete(c.usage, orgID)
+	c.usageGen++
+	c.mu.Unlock()
+}
+
+func (c *cache) forgetAll() {
+	c.mu.Lock()
+	c.reset()
+	c.catalogGen++
+	c.versionGen++
+	c.orgGen++
+	c.usageGen++
+	c.mu.Unlock()
+}
+
+// usageLookup is the engine's UsageLookup over one organisation's sums.
+type usageLookup map[usageKey]Usage
+
+func (u usageLookup) lookup(service, periodStart string) (used, granted int) {
+	s := u[usageKey{service, periodStart}]
+	return s.Used, s.Granted
+}
