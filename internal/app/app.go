@@ -11,6 +11,7 @@ import (
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/attachment"
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/catalog"
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
@@ -32,6 +33,9 @@ type App struct {
 	// that own attachments (RegisterOwner) and check reads through it.
 	Access      *audit.Access
 	Attachments *attachment.Service
+	// Catalog is the service catalog; InEffect answers which version holds
+	// at an instant, and its OnChange hook tells the entitlement engine.
+	Catalog *catalog.Service
 	// Products is the lifecycle table; Contracts what each organisation
 	// bought. Their OnChange hooks tell the entitlement engine.
 	Products  *lifecycle.Service
@@ -94,6 +98,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	if err := a.buildAccess(recorder, pages, rt); err != nil {
 		return nil, err
 	}
+	a.buildCatalog(recorder, rt)
 	a.buildContracts(recorder, rt)
 
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
@@ -105,8 +110,11 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 func (a *App) Close() error { return a.DB.Close() }
 
 // Prepare runs the start-up work that must finish before serving: the
-// configured admin, then demo data.
+// default catalog (installed once), the configured admin, then demo data.
 func (a *App) Prepare(ctx context.Context) error {
+	if err := a.Catalog.InstallDefault(ctx); err != nil {
+		return fmt.Errorf("default catalog: %w", err)
+	}
 	if a.Config.AdminEmail != "" || a.Config.AdminPassword != "" {
 		if err := a.ensureAdmin(ctx); err != nil {
 			return err

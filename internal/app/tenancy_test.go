@@ -39,11 +39,20 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 		// Routes of the vendor's public tables, which belong to no organisation.
 		public := map[string]bool{"/api/v1/products/{code}": true, "/api/v1/products/{code}/versions": true}
 
+		// Catalog versions are the vendor's public objects, owned by no
+		// organisation: anyone reads them and only the catalog's editors
+		// change them (internal/catalog's tests check both), so the walk
+		// leaves them out.
+		catalogPublic := func(path string) bool { return strings.HasPrefix(path, "/api/v1/catalog/") }
+
 		walked := 0
 		for _, who := range []string{"admin@yunqi.demo", "member@yunqi.demo"} {
 			token := e.Login(who)
 			for _, rt := range e.App.Router.Routes() {
 				if !rt.API || !strings.Contains(rt.Path, "{") || public[rt.Path] {
+					continue
+				}
+				if catalogPublic(rt.Path) {
 					continue
 				}
 				path := rt.Path
