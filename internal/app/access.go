@@ -7,7 +7,6 @@ import (
 	"steward.dev/steward/internal/attachment"
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/notice"
-	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/i18n"
@@ -19,10 +18,7 @@ import (
 // data-access log, in the audit room) and private attachments, whose bytes
 // live under <data dir>/blobs for either database.
 func (a *App) buildAccess(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) error {
-	orgs := func(ctx context.Context, who *actor.Actor, orgID string) (string, error) {
-		o, err := a.Accounts.Org(ctx, who, orgID)
-		return o.Name, err
-	}
+	orgs := a.orgName
 	a.Access = audit.NewAccess(audit.NewAccessStore(a.DB), a.DB, rec, a.Config.Clock, orgs)
 	a.Access.SetDiscloser(a.discloseLawfulRequest)
 	a.Jobs.Handle(audit.DiscloseJob, func(ctx context.Context, j jobs.Job) error { return a.Access.RunDisclosure(ctx, j.Payload) })

@@ -99,7 +99,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	a.buildCatalog(recorder, rt)
-	a.buildContracts(recorder, rt)
+	a.buildContracts(recorder, pages, rt)
 
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
 	a.Handler = mw.Wrap(rt)

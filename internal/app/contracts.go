@@ -2,34 +2,40 @@ package app
 
 import (
 	"context"
-	"slices"
+	"errors"
 	"time"
 
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/catalog"
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/web"
 )
 
-// seedItemCodes are the codes of the default catalog, which contract
-// overrides are checked against until the catalog room answers for the
-// catalog in effect.
-var seedItemCodes = []string{"community", "smart_service", "cloud_ops", "patch_download", "requirement_listening", "license_upgrade", "hotline_rescue"}
-
 // buildContracts wires the lifecycle table (products and versions) and
-// contracts, which check overrides against the catalog in effect.
-func (a *App) buildContracts(rec *audit.Recorder, rt *web.Router) {
+// contracts, which check override codes against the catalog in effect, with
+// their console pages. It runs after buildCatalog.
+func (a *App) buildContracts(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) {
 	a.Products = lifecycle.NewService(lifecycle.NewStore(a.DB), rec, a.Config.Clock)
-	items := func(context.Context, time.Time) (func(string) bool, error) {
-		return func(code string) bool { return slices.Contains(seedItemCodes, code) }, nil
-	}
-	orgs := func(ctx context.Context, who *actor.Actor, orgID string) (string, error) {
-		o, err := a.Accounts.Org(ctx, who, orgID)
-		return o.Name, err
+	items := func(ctx context.Context, at time.Time) (func(string) bool, error) {
+		v, err := a.Catalog.InEffect(ctx, at)
+		if errors.Is(err, catalog.ErrNoneInEffect) {
+			err = nil // no catalog yet: no code is an item
+		}
+		return func(code string) bool { _, ok := v.Item(code); return ok }, err
 	}
 	a.Contracts = contract.NewService(contract.Deps{Store: contract.NewStore(a.DB), Audit: rec, Clock: a.Config.Clock,
-		Products: a.Products, Items: items, Orgs: orgs})
+		Products: a.Products, Items: items, Orgs: a.orgName})
 	lifecycle.NewAPI(a.Products).Routes(rt)
 	contract.NewAPI(a.Contracts).Routes(rt)
+	lifecycle.NewPages(a.Products, pages).Routes(rt)
+	contract.NewPages(a.Contracts, pages).Routes(rt)
+}
+
+// orgName is the audit.OrgCheck rooms use: the organisation's name, or 404
+// unless it exists and the actor may see it.
+func (a *App) orgName(ctx context.Context, who *actor.Actor, orgID string) (string, error) {
+	o, err := a.Accounts.Org(ctx, who, orgID)
+	return o.Name, err
 }

@@ -105,6 +105,9 @@ func (a *App) chrome(r *http.Request, who *actor.Actor) web.Chrome {
 func navigation(a *actor.Actor) []web.NavItem {
 	if a.IsVendor() {
 		nav := []web.NavItem{{Href: "/console", Label: "nav.console_home"}, {Href: "/console/orgs", Label: "nav.orgs"}}
+		if a.Can(actor.ManageProducts) {
+			nav = append(nav, web.NavItem{Href: "/console/products", Label: "nav.products"})
+		}
 		if a.Can(actor.ManageStaff) {
 			nav = append(nav, web.NavItem{Href: "/console/staff", Label: "nav.staff"})
 		}

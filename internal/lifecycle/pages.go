@@ -1,0 +1,82 @@
+package lifecycle
+
+import (
+	"net/http"
+	"strings"
+
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/web"
+)
+
+// Pages are the console's product pages: every product with its versions,
+// and for product_manager and vendor_admin a form to add a version.
+type Pages struct {
+	svc   *Service
+	pages *web.Renderer
+}
+
+// NewPages returns the page handlers.
+func NewPages(svc *Service, pages *web.Renderer) *Pages { return &Pages{svc: svc, pages: pages} }
+
+// Routes registers the pages.
+func (p *Pages) Routes(rt *web.Router) {
+	rt.Page("GET /console/products", p.list)
+	rt.Page("POST /console/products/{code}/versions", p.addVersion)
+}
+
+// productsData fills the page.
+type productsData struct {
+	Products  []Detail
+	CanManage bool
+	Failed    string // the product whose version form failed
+	Form      Version
+	Errors    *web.FormErrors
+	Done      string
+}
+
+func (p *Pages) render(w http.ResponseWriter, r *http.Request, a *actor.Actor, status int, d productsData) error {
+	products, err := p.svc.Products(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, prod := range products {
+		versions, err := p.svc.Versions(r.Context(), prod.Code)
+		if err != nil {
+			return err
+		}
+		d.Products = append(d.Products, Detail{Product: prod, Versions: versions})
+	}
+	d.CanManage = a.Can(actor.ManageProducts)
+	if r.URL.Query().Get("done") == "version" {
+		d.Done = "products.done.version"
+	}
+	return p.pages.Render(w, r, status, "console_products", d)
+}
+
+func (p *Pages) list(w http.ResponseWriter, r *http.Request) error {
+	a, err := web.ConsoleActor(r)
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, a, http.StatusOK, productsData{})
+}
+
+func (p *Pages) addVersion(w http.ResponseWriter, r *http.Request) error {
+	a, err := web.ConsoleActor(r)
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	v := Version{Name: r.PostFormValue("name"), ReleasedOn: strings.TrimSpace(r.PostFormValue("released_on")),
+		StandardSupportUntil: strings.TrimSpace(r.PostFormValue("standard_support_until")),
+		ExtendedSupportUntil: strings.TrimSpace(r.PostFormValue("extended_support_until"))}
+	if _, err = p.svc.AddVersion(r.Context(), a, code, v); err == nil {
+		http.Redirect(w, r, "/console/products?done=version#product-"+code, http.StatusSeeOther)
+		return nil
+	}
+	fe, status, err := web.AsFormErrors(r, err)
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, a, status, productsData{Failed: code, Form: v, Errors: fe})
+}
