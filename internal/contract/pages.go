@@ -70,17 +70,11 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, a *actor.Actor, s
 	}
 	d := contractsData{OrgID: orgID, OrgName: name, Contracts: list, Names: map[string]lifecycle.Text{}, Deployments: catalog.Deployments,
 		CanManage: a.Can(actor.ManageContracts), Form: form, Quota: quota, Errors: fe}
-	products, err := p.svc.d.Products.Products(ctx)
-	if err != nil {
+	if d.Products, err = p.svc.d.Products.Details(ctx); err != nil {
 		return err
 	}
-	for _, prod := range products {
+	for _, prod := range d.Products {
 		d.Names[prod.Code] = prod.Name
-		versions, err := p.svc.d.Products.Versions(ctx, prod.Code)
-		if err != nil {
-			return err
-		}
-		d.Products = append(d.Products, lifecycle.Detail{Product: prod, Versions: versions})
 	}
 	if fe != nil {
 		for field, msg := range fe.Fields {

@@ -35,16 +35,9 @@ type productsData struct {
 }
 
 func (p *Pages) render(w http.ResponseWriter, r *http.Request, a *actor.Actor, status int, d productsData) error {
-	products, err := p.svc.Products(r.Context())
-	if err != nil {
+	var err error
+	if d.Products, err = p.svc.Details(r.Context()); err != nil {
 		return err
-	}
-	for _, prod := range products {
-		versions, err := p.svc.Versions(r.Context(), prod.Code)
-		if err != nil {
-			return err
-		}
-		d.Products = append(d.Products, Detail{Product: prod, Versions: versions})
 	}
 	d.CanManage = a.Can(actor.ManageProducts)
 	if r.URL.Query().Get("done") == "version" {

@@ -61,6 +61,23 @@ func (s *Service) Detail(ctx context.Context, code string) (Detail, error) {
 	return Detail{Product: p, Versions: vs}, err
 }
 
+// Details lists every product with its modules and versions, by code.
+func (s *Service) Details(ctx context.Context) ([]Detail, error) {
+	products, err := s.Products(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Detail, 0, len(products))
+	for _, p := range products {
+		vs, err := s.Versions(ctx, p.Code)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Detail{Product: p, Versions: vs})
+	}
+	return out, nil
+}
+
 // Versions lists a product's versions, oldest release first (none for an
 // unknown product).
 func (s *Service) Versions(ctx context.Context, product string) ([]Version, error) {
