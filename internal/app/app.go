@@ -13,6 +13,7 @@ import (
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/catalog"
 	"steward.dev/steward/internal/contract"
+	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
 	"steward.dev/steward/internal/platform/confirm"
@@ -40,8 +41,11 @@ type App struct {
 	// bought. Their OnChange hooks tell the entitlement engine.
 	Products  *lifecycle.Service
 	Contracts *contract.Service
-	Router    *web.Router
-	Handler   http.Handler
+	// Entitlements answers what each organisation may use, and why (not);
+	// it keeps the quota ledger.
+	Entitlements *entitlement.Service
+	Router       *web.Router
+	Handler      http.Handler
 }
 
 // New opens and migrates the database and builds every room.
@@ -100,6 +104,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	}
 	a.buildCatalog(recorder, rt)
 	a.buildContracts(recorder, pages, rt)
+	a.buildEntitlements(recorder, pages, rt)
 
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
 	a.Handler = mw.Wrap(rt)

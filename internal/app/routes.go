@@ -117,6 +117,9 @@ func navigation(a *actor.Actor) []web.NavItem {
 		return nav
 	}
 	nav := []web.NavItem{{Href: "/portal", Label: "nav.portal_home"}}
+	if a.Can(actor.ReadServices) {
+		nav = append(nav, web.NavItem{Href: "/portal/services", Label: "nav.services"})
+	}
 	if a.Can(actor.ManageOrgUsers) {
 		nav = append(nav, web.NavItem{Href: "/portal/users", Label: "nav.users"})
 	}

@@ -25,7 +25,7 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 
 		// B's ids for each path parameter; a route whose {id} is not a user
 		// says which of B's objects it takes.
-		idsB := map[string]string{"org": orgB, "id": usersB[1]["id"].(string)}
+		idsB := map[string]string{"org": orgB, "id": usersB[1]["id"].(string), "service": "hotline_rescue"}
 		fileB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/attachments?name=b.log", Token: adminB, Body: "b's log"}).JSON()
 		grantB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/access-grants", Token: adminB,
 			Body: map[string]any{"until": e.Clock.Now().Add(time.Hour).Format(time.RFC3339), "scope": "all"}}).JSON()

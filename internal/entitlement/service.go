@@ -233,23 +233,33 @@ func exhausted(e Entitlement, q *QuotaState) error {
 	return pe
 }
 
-// ForActor is Evaluate for a person: the organisation must exist and be
-// theirs to see (else 404), and they need ReadServices (else 403). It asks
-// the database nothing once the cache holds the organisation: a customer sees
-// only its own organisation, vendor staff any that exists (the cache's fill
-// finds no region for one that does not: 404).
+// ForActor is Evaluate for a person (CanRead, then Evaluate).
 func (s *Service) ForActor(ctx context.Context, a *actor.Actor, orgID string, at time.Time) ([]Entitlement, error) {
-	if a == nil {
-		return nil, problem.ErrUnauthenticated
-	}
-	if !a.IsVendor() && a.OrgID != orgID {
-		return nil, problem.ErrNotFound
-	}
-	if !a.Can(actor.ReadServices) {
-		return nil, problem.ErrForbidden
+	if err := s.CanRead(a, orgID); err != nil {
+		return nil, err
 	}
 	return s.Evaluate(ctx, orgID, at)
 }
+
+// CanRead checks, without the database, that the actor may read the
+// organisation's services: a customer only its own organisation (else 404),
+// and ReadServices (else 403). Whether a vendor's organisation exists is
+// found by Evaluate (404 when the cache's fill finds no region).
+func (s *Service) CanRead(a *actor.Actor, orgID string) error {
+	if a == nil {
+		return problem.ErrUnauthenticated
+	}
+	if !a.IsVendor() && a.OrgID != orgID {
+		return problem.ErrNotFound
+	}
+	if !a.Can(actor.ReadServices) {
+		return problem.ErrForbidden
+	}
+	return nil
+}
+
+// Now is the service clock's time.
+func (s *Service) Now() time.Time { return s.d.Clock.Now() }
 
 // RequireInOrg checks that the organisation exists and the actor may see it
 // (else 404), then that the actor holds p (else 403 role.forbidden).
