@@ -26,6 +26,8 @@ type Input struct {
 	Lifecycle LifecycleLookup     // nil: no version is known
 	Usage     UsageLookup         // nil: nothing used, nothing granted
 	At        time.Time
+
+	today string // At's Beijing day, when the caller has it already
 }
 
 // DefaultRegions are where an item applies when it names no regions: the
@@ -65,10 +67,14 @@ type prepared struct {
 	terms  []term
 	future bool     // some contract has not started yet
 	ids    []string // one backing array for every item's contract ids
+	memo   []reasonMemo
 }
 
 func prepare(in Input) prepared {
-	p := prepared{in: in, today: clock.BeijingDate(in.At)}
+	p := prepared{in: in, today: in.today}
+	if p.today == "" {
+		p.today = clock.BeijingDate(in.At)
+	}
 	p.terms = make([]term, 0, len(in.Contracts))
 	for i := range in.Contracts {
 		c := &in.Contracts[i]
@@ -260,6 +266,10 @@ func (p *prepared) item(it *catalog.Item, left int) Entitlement {
 		if o.status != best || hasReason(e.Reasons, o.reason) {
 			continue
 		}
+		if o.reason == ReasonNotInContract && len(e.Reasons) == 0 {
+			e.Reasons = notInContractReasons // shared; an append copies it (cap 1)
+			continue
+		}
 		e.Reasons = append(e.Reasons, p.refusal(o.reason, it, p.terms[i].c))
 	}
 	if len(e.Reasons) == 0 {
@@ -342,31 +352,67 @@ func (p *prepared) quota(it *catalog.Item, limit int, anchor string) *QuotaState
 // dates) that contains the day today. A service year is a 12-month period
 // counted from anchor (the earliest contract start); before the anchor the
 // first period is returned. A calendar year runs from 1 January to 31
-// December.
+// December. A 29 February anchor counts from 1 March in other years.
 func Period(kind, anchor, today string) (start, end string) {
-	t, err := time.Parse(time.DateOnly, today)
-	if err != nil {
+	ty, tm, td, ok := parseDate(today)
+	if !ok {
 		return "", ""
 	}
 	if kind == catalog.CalendarYear {
-		y := t.Year()
-		return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly),
-			time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+		return formatDate(ty, 1, 1), formatDate(ty, 12, 31)
 	}
-	a, err := time.Parse(time.DateOnly, anchor)
-	if err != nil {
-		a = t
+	ay, am, ad, ok := parseDate(anchor)
+	if !ok {
+		ay, am, ad = ty, tm, td
 	}
 	years := 0
-	if !t.Before(a) {
-		years = t.Year() - a.Year()
-		if a.AddDate(years, 0, 0).After(t) {
+	if today >= anchor {
+		years = ty - ay
+		if tm < am || (tm == am && td < ad) {
 			years--
 		}
 	}
-	s := a.AddDate(years, 0, 0)
-	e := a.AddDate(years+1, 0, -1)
-	return s.Format(time.DateOnly), e.Format(time.DateOnly)
+	s := time.Date(ay+years, time.Month(am), ad, 0, 0, 0, 0, time.UTC)
+	e := time.Date(ay+years+1, time.Month(am), ad, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	if s.Day() != ad { // 29 February in a common year: normalised to 1 March
+		e = time.Date(ay+years+1, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+		if isLeap(ay + years + 1) {
+			e = time.Date(ay+years+1, 2, 28, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	return formatDate(s.Year(), int(s.Month()), s.Day()), formatDate(e.Year(), int(e.Month()), e.Day())
+}
+
+func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+// parseDate reads YYYY-MM-DD without the cost of time.Parse.
+func parseDate(s string) (y, m, d int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	num := func(part string) int {
+		n := 0
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d = num(s[:4]), num(s[5:7]), num(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
+}
+
+// formatDate writes YYYY-MM-DD (years 0–9999).
+func formatDate(y, m, d int) string {
+	b := [10]byte{byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }
 
 // nextDay returns the day after d (YYYY-MM-DD); "" stays "".

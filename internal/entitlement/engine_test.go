@@ -395,6 +395,11 @@ func TestPeriod(t *testing.T) {
 		{catalog.ServiceYear, "2025-03-01", "2024-12-01", "2025-03-01", "2026-02-28"}, // before the anchor: the first period
 		{catalog.ServiceYear, "2024-01-01", "2026-12-31", "2026-01-01", "2026-12-31"},
 		{catalog.ServiceYear, "2024-02-29", "2025-02-28", "2024-02-29", "2025-02-28"},
+		{catalog.ServiceYear, "2024-02-29", "2025-03-01", "2025-03-01", "2026-02-28"},
+		{catalog.ServiceYear, "2024-02-29", "2028-02-28", "2027-03-01", "2028-02-28"},
+		{catalog.ServiceYear, "2024-02-29", "2028-02-29", "2028-02-29", "2029-02-28"},
+		{catalog.ServiceYear, "bad", "2026-05-05", "2026-05-05", "2027-05-04"},
+		{catalog.ServiceYear, "2025-01-01", "bad", "", ""},
 		{catalog.CalendarYear, "2025-03-01", "2026-07-01", "2026-01-01", "2026-12-31"},
 		{catalog.CalendarYear, "", "2026-01-01", "2026-01-01", "2026-12-31"},
 	}

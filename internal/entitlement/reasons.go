@@ -47,29 +47,60 @@ func (p *prepared) refusal(code string, it *catalog.Item, c *contract.Contract) 
 	}
 }
 
+// notInContractReasons is the commonest refusal, shared by every answer
+// that has it and no other reason (cap 1, so an append copies it).
+var notInContractReasons = []Reason{{Code: ReasonNotInContract, Text: notInContract}}
+
+// reasonMemo remembers the dated reasons one evaluation already worded: the
+// items that share contracts share their words.
+type reasonMemo struct {
+	status           Status
+	date             string
+	product, version string // for a perpetual license's end of standard service
+	reasons          []Reason
+}
+
 // datedReasons explains a status that comes from the dates. An active
 // service needs no explanation.
 func (p *prepared) datedReasons(s Status, e Entitlement, last *term) []Reason {
+	key := reasonMemo{status: s, date: e.ValidFrom}
 	switch s {
 	case NotYetActive:
-		return []Reason{{Code: ReasonNotYetActive, Text: catalog.Text{
+	case Expired:
+		key.date = e.ValidUntil
+		if last.lifetime {
+			key.product, key.version = last.c.Product, last.c.Version
+		}
+	default:
+		return []Reason{}
+	}
+	for _, m := range p.memo {
+		if m.status == key.status && m.date == key.date && m.product == key.product && m.version == key.version {
+			return m.reasons
+		}
+	}
+	var r Reason
+	switch {
+	case s == NotYetActive:
+		r = Reason{Code: ReasonNotYetActive, Text: catalog.Text{
 			Zh: "此服务将于 " + e.ValidFrom + " 起生效。",
 			En: "This service starts on " + e.ValidFrom + ".",
-		}}}
-	case Expired:
-		if last.lifetime {
-			pv := last.c.Product + " " + last.c.Version
-			return []Reason{{Code: ReasonExpired, Text: catalog.Text{
-				Zh: "您使用的产品版本（" + pv + "）已于 " + e.ValidUntil + " 停止标准服务，此服务随之结束。升级到仍在标准服务期内的版本即可继续享有。",
-				En: "Standard service for the product version you use (" + pv + ") ended on " + e.ValidUntil + ", and this service with it. Upgrade to a version still in standard service to continue.",
-			}}}
-		}
-		return []Reason{{Code: ReasonExpired, Text: catalog.Text{
+		}}
+	case key.product != "" || key.version != "":
+		pv := key.product + " " + key.version
+		r = Reason{Code: ReasonExpired, Text: catalog.Text{
+			Zh: "您使用的产品版本（" + pv + "）已于 " + e.ValidUntil + " 停止标准服务，此服务随之结束。升级到仍在标准服务期内的版本即可继续享有。",
+			En: "Standard service for the product version you use (" + pv + ") ended on " + e.ValidUntil + ", and this service with it. Upgrade to a version still in standard service to continue.",
+		}}
+	default:
+		r = Reason{Code: ReasonExpired, Text: catalog.Text{
 			Zh: "您的服务已于 " + e.ValidUntil + " 到期。如需继续使用，请联系您的客户经理续约。",
 			En: "Your service ended on " + e.ValidUntil + ". To continue, contact your account manager to renew.",
-		}}}
+		}}
 	}
-	return []Reason{}
+	key.reasons = []Reason{r}
+	p.memo = append(p.memo, key)
+	return key.reasons
 }
 
 func quotaExhaustedReason(q *QuotaState) Reason {

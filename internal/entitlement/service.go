@@ -167,7 +167,7 @@ func (s *Service) input(ctx context.Context, orgID string, at time.Time) (Input,
 		s.cache.putUsage(orgID, u, gen)
 	}
 	return Input{Region: org.region, Catalog: cat, Contracts: org.contracts, Lifecycle: s.cache.version,
-		Usage: usageLookup(usage).lookup, At: at}, nil
+		Usage: usageLookup(usage).lookup, At: at, today: day}, nil
 }
 
 // Evaluate answers for every item of the catalog in effect at the instant.
