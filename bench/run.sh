@@ -15,7 +15,12 @@
 # 5. logs in as a demo user and runs wrk against the hello server and against
 #    an authenticated GET /api/v1/me, interleaved (hello, me, hello, me, ...)
 #    so that machine noise hits both; reports requests/s, p50/p99 and the
-#    ratio me/hello of the medians.
+#    ratio me/hello of the medians;
+# 6. with ORGS > 0 (default 10000): before the cold starts, bench/entgen adds
+#    ORGS organisations with three contracts each; the load then also runs
+#    GET /api/v1/orgs/{org}/entitlements as a vendor agent, each request for
+#    another organisation (bench/entitlements.lua), in the same interleaved
+#    rounds (hello, me, entitlements, ...), with its ratio to hello.
 #
 # Everything it starts is stopped on exit (trap), and it sends traffic to
 # 127.0.0.1 only. Steward logs every request as a JSON line on stderr; that
@@ -24,7 +29,7 @@
 # bench/results/ (git-ignored).
 #
 # Knobs (environment): STEWARD_PORT (18080), HELLO_PORT (18081), ROUNDS (3),
-# DURATION (10s), THREADS (2), CONNS (32), WARMUP (3s), COLD_RUNS (7),
+# DURATION (10s), THREADS (2), CONNS (32), WARMUP (3s), COLD_RUNS (7), ORGS (10000),
 # IDLE_WAIT (3 seconds), EMAIL (admin@yunqi.demo), STEWARD_STDERR (a file in
 # the temp dir; /dev/null drops the request log), STEWARD_BIN (a prebuilt
 # steward to measure instead of building bin/steward, e.g. to compare two
@@ -48,6 +53,8 @@ WARMUP=${WARMUP:-3s}
 COLD_RUNS=${COLD_RUNS:-7}
 IDLE_WAIT=${IDLE_WAIT:-3}
 EMAIL=${EMAIL:-admin@yunqi.demo}
+ORGS=${ORGS:-10000}
+AGENT_EMAIL=agent@steward.demo
 PASSWORD=steward-demo-2026
 
 STEWARD_URL=http://127.0.0.1:$STEWARD_PORT
@@ -130,6 +137,7 @@ else
 fi
 go build -o "$TMP/hello" ./bench/hello
 go build -o "$TMP/waitready" ./bench/waitready
+go build -o "$TMP/entgen" ./bench/entgen
 
 DATA=$TMP/data
 
@@ -146,6 +154,13 @@ echo "creating the database with --demo ..." >&2
 start_steward "$STEWARD_STDERR" --demo
 "$TMP/waitready" --url "$STEWARD_URL/readyz" --timeout 60s >/dev/null
 stop "$SPID"
+ENTGEN_SECONDS=0
+if ((ORGS > 0)); then
+	echo "adding $ORGS organisations with three contracts each (bench/entgen) ..." >&2
+	t0=$(date +%s)
+	"$TMP/entgen" --data "$DATA" --orgs "$ORGS" 2>>"$TMP/entgen.log"
+	ENTGEN_SECONDS=$(($(date +%s) - t0))
+fi
 
 # --- 3. cold start on the existing database ---------------------------------------
 echo "cold start x$COLD_RUNS ..." >&2
@@ -220,13 +235,26 @@ run_wrk() { # run_wrk NAME ROUND DURATION URL SERVER-PID [wrk args...]
 }
 
 AUTH=(-H "Authorization: Bearer $TOKEN")
+ENTS=()
+if ((ORGS > 0)); then
+	LOGIN=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
+		-d "{\"email\":\"$AGENT_EMAIL\",\"password\":\"$PASSWORD\"}" "$STEWARD_URL/api/v1/auth/login")
+	AGENT_TOKEN=$(printf '%s' "$LOGIN" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+	[[ -n $AGENT_TOKEN ]] || { echo "agent login failed: $LOGIN" >&2; exit 1; }
+	code=$(curl -sS --max-time 10 -o "$TMP/ents.json" -w '%{http_code}' -H "Authorization: Bearer $AGENT_TOKEN" "$STEWARD_URL/api/v1/orgs/org_bench_00000/entitlements")
+	[[ $code == 200 ]] || { echo "GET /api/v1/orgs/org_bench_00000/entitlements answered $code: $(cat "$TMP/ents.json")" >&2; exit 1; }
+	ENTS=(-H "Authorization: Bearer $AGENT_TOKEN" -s "$ROOT/bench/entitlements.lua")
+	export ORGS
+fi
 echo "warm-up ($WARMUP each) ..." >&2
 run_wrk hello warmup "$WARMUP" "$HELLO_URL/" "$HPID"
 run_wrk me warmup "$WARMUP" "$STEWARD_URL/api/v1/me" "$SPID" "${AUTH[@]}"
+if ((ORGS > 0)); then run_wrk ents warmup "$WARMUP" "$STEWARD_URL/" "$SPID" "${ENTS[@]}"; fi
 for r in $(seq 1 "$ROUNDS"); do
-	echo "round $r/$ROUNDS: hello, me ($DURATION each) ..." >&2
+	echo "round $r/$ROUNDS: hello, me$(if ((ORGS > 0)); then echo ", entitlements"; fi) ($DURATION each) ..." >&2
 	run_wrk hello "$r" "$DURATION" "$HELLO_URL/" "$HPID"
 	run_wrk me "$r" "$DURATION" "$STEWARD_URL/api/v1/me" "$SPID" "${AUTH[@]}"
+	if ((ORGS > 0)); then run_wrk ents "$r" "$DURATION" "$STEWARD_URL/" "$SPID" "${ENTS[@]}"; fi
 done
 steward_loaded_rss=$(rss_kib "$SPID")
 steward_hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SPID/status")
@@ -266,6 +294,18 @@ say "GET /api/v1/me (authenticated): $(printf '%.0f' "$m_rps") req/s, p50 $m_p50
 say "hello-world net/http:           $(printf '%.0f' "$h_rps") req/s, p50 $h_p50 ms, p99 $h_p99 ms, server CPU $h_cpu us/request"
 say "ratio me/hello:                 $ratio (target >= 0.5: $(awk -v q="$ratio" 'BEGIN { print (q >= 0.5) ? "met" : "NOT met" }')); median of the rounds' ratios $(printf '%.3f' "$round_ratio")"
 say "CPU cost ratio hello/me:        $cpu_ratio (server CPU per request; less sensitive to other work than req/s)"
+if ((ORGS > 0)); then
+	say ""
+	say "GET /api/v1/orgs/{org}/entitlements, $ORGS organisations with 3 contracts each (made in $ENTGEN_SECONDS s), another organisation each request, a vendor agent's token:"
+	say "round  ents req/s  p50 ms  p99 ms  CPU us/req | ents/hello"
+	for r in $(seq 1 "$ROUNDS"); do
+		say "$(awk -v l="$r" -v er="${RPS[ents,$r]}" -v e5="${P50[ents,$r]}" -v e9="${P99[ents,$r]}" -v ec="${CPU[ents,$r]}" -v hr="${RPS[hello,$r]}" \
+			'BEGIN { printf "%-6s %10.0f  %6.3f  %6.3f  %10.1f | %10.3f", l, er, e5, e9, ec, er/hr }')"
+	done
+	e_rps=$(col ents RPS | median)
+	say "entitlements:                   $(printf '%.0f' "$e_rps") req/s, p50 $(col ents P50 | median) ms, p99 $(col ents P99 | median) ms, server CPU $(col ents CPU | median) us/request"
+	say "ratio entitlements/hello:       $(awk -v e="$e_rps" -v h="$h_rps" 'BEGIN { printf "%.3f", e/h }')"
+fi
 cold_med=$(printf '%s\n' "${cold[@]}" | median)
 say "cold start to ready (median of $COLD_RUNS): $cold_med ms (target < 1000 ms: $(awk -v c="$cold_med" 'BEGIN { print (c < 1000) ? "met" : "NOT met" }')); runs: ${cold[*]} ms"
 say "  CPU time (user+sys) the process had used when ready: ${coldcpu[*]} ms"
