@@ -102,7 +102,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	if err := a.buildAccess(recorder, pages, rt); err != nil {
 		return nil, err
 	}
-	a.buildCatalog(recorder, rt)
+	a.buildCatalog(recorder, pages, rt)
 	a.buildContracts(recorder, pages, rt)
 	a.buildEntitlements(recorder, pages, rt)
 

@@ -105,6 +105,9 @@ func (a *App) chrome(r *http.Request, who *actor.Actor) web.Chrome {
 func navigation(a *actor.Actor) []web.NavItem {
 	if a.IsVendor() {
 		nav := []web.NavItem{{Href: "/console", Label: "nav.console_home"}, {Href: "/console/orgs", Label: "nav.orgs"}}
+		if a.Can(actor.EditCatalog) {
+			nav = append(nav, web.NavItem{Href: "/console/catalog", Label: "nav.catalog_editor"})
+		}
 		if a.Can(actor.ManageProducts) {
 			nav = append(nav, web.NavItem{Href: "/console/products", Label: "nav.products"})
 		}
@@ -116,7 +119,7 @@ func navigation(a *actor.Actor) []web.NavItem {
 		}
 		return nav
 	}
-	nav := []web.NavItem{{Href: "/portal", Label: "nav.portal_home"}}
+	nav := []web.NavItem{{Href: "/portal", Label: "nav.portal_home"}, {Href: "/catalog", Label: "nav.catalog"}}
 	if a.Can(actor.ReadServices) {
 		nav = append(nav, web.NavItem{Href: "/portal/services", Label: "nav.services"})
 	}

@@ -138,18 +138,10 @@ func (s *Service) InstallDefault(ctx context.Context) error {
 	v := Default()
 	v.CreatedAt = s.Clock.Now()
 	v.UpdatedAt = v.CreatedAt
-	err := s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
-		if err := s.Store.Insert(ctx, tx, v); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "catalog.install_default", TargetType: "catalog_version", TargetID: v.ID,
-			Changes: map[string]audit.Change{"name": {After: v.Name}, "effective_from": {After: v.EffectiveFrom}, "items": {After: itemCodes(v.Items)}}})
-	})
+	err := s.commit(ctx, s.insert(ctx, v), audit.Entry{Action: "catalog.install_default", TargetID: v.ID,
+		Changes: map[string]audit.Change{"name": {After: v.Name}, "effective_from": {After: v.EffectiveFrom}, "items": {After: itemCodes(v.Items)}}}, nil)
 	if db.IsUniqueViolation(err) { // another instance installed it first
 		return nil
-	}
-	if err == nil {
-		s.changed()
 	}
 	return err
 }
@@ -211,32 +203,17 @@ func (s *Service) CreateDraft(ctx context.Context, a *actor.Actor, in DraftInput
 		return Version{}, bad.Err()
 	}
 	v := Version{ID: id.New("cat", now), Name: name, State: Draft, BasedOn: base.ID, Items: items, CreatedAt: now, UpdatedAt: now}
-	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
-		if err := s.Store.Insert(ctx, tx, v); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "catalog.create_draft", TargetType: "catalog_version", TargetID: v.ID,
-			Changes: map[string]audit.Change{"name": {After: v.Name}, "based_on": {After: v.BasedOn}, "items": {After: itemCodes(v.Items)}}})
-	})
-	if err != nil {
-		return Version{}, err
-	}
-	s.changed()
-	return v, nil
+	err = s.commit(ctx, s.insert(ctx, v), audit.Entry{Action: "catalog.create_draft", TargetID: v.ID,
+		Changes: map[string]audit.Change{"name": {After: v.Name}, "based_on": {After: v.BasedOn}, "items": {After: itemCodes(v.Items)}}}, nil)
+	return v, err
 }
 
 // UpdateDraft changes a draft's name or items; a version that is not a draft
 // is 409 state.conflict.
 func (s *Service) UpdateDraft(ctx context.Context, a *actor.Actor, versionID string, p DraftPatch) (Version, error) {
-	if err := requireEditor(a); err != nil {
-		return Version{}, err
-	}
-	v, err := s.Store.Get(ctx, s.Store.DB(), versionID)
+	v, err := s.editable(ctx, a, versionID, isDraft)
 	if err != nil {
 		return Version{}, err
-	}
-	if v.State != Draft {
-		return Version{}, problem.ErrConflict
 	}
 	before := v
 	var bad problem.Invalid
@@ -250,23 +227,69 @@ func (s *Service) UpdateDraft(ctx context.Context, a *actor.Actor, versionID str
 		return Version{}, bad.Err()
 	}
 	v.UpdatedAt = s.Clock.Now()
-	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
-		ok, err := s.Store.UpdateDraft(ctx, tx, v)
-		if err != nil || !ok {
-			return errors.Join(err, problem.ErrConflict)
+	changes := audit.Diff(audit.Fields{"name": before.Name}, audit.Fields{"name": v.Name})
+	if d := Compare(before, v); !d.Empty() {
+		changes["items"] = audit.Change{Before: itemCodes(before.Items), After: d.Summary()}
+	}
+	err = s.commit(ctx, func(tx *db.Tx) (bool, error) { return s.Store.UpdateDraft(ctx, tx, v) },
+		audit.Entry{Action: "catalog.update_draft", TargetID: v.ID, Changes: changes}, nil)
+	return v, err
+}
+
+// commit runs change in a transaction with its audit record (on a
+// catalog_version) and, when notify is set, a notice to every customer_admin.
+// A change that finds the version no longer in the state it needs (false) is
+// 409 state.conflict. After the commit the cache is dropped and OnChange told.
+func (s *Service) commit(ctx context.Context, change func(tx *db.Tx) (bool, error), e audit.Entry, notify *notice.Message) error {
+	var admins []string
+	if notify != nil {
+		var err error
+		if admins, err = s.CustomerAdmins(ctx); err != nil {
+			return err
 		}
-		changes := audit.Diff(audit.Fields{"name": before.Name}, audit.Fields{"name": v.Name})
-		if d := Compare(before, v); !d.Empty() {
-			changes["items"] = audit.Change{Before: itemCodes(before.Items), After: d.Summary()}
+	}
+	e.TargetType = "catalog_version"
+	err := s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
+		ok, err := change(tx)
+		if err != nil {
+			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "catalog.update_draft", TargetType: "catalog_version", TargetID: v.ID, Changes: changes})
+		if !ok {
+			return problem.ErrConflict
+		}
+		if err := s.Audit.Record(ctx, tx, e); err != nil {
+			return err
+		}
+		if notify == nil {
+			return nil
+		}
+		return s.Notices.Post(ctx, tx, admins, *notify)
 	})
-	if err != nil {
+	if err == nil {
+		s.changed()
+	}
+	return err
+}
+
+// insert is the change that stores a new version.
+func (s *Service) insert(ctx context.Context, v Version) func(tx *db.Tx) (bool, error) {
+	return func(tx *db.Tx) (bool, error) { return true, s.Store.Insert(ctx, tx, v) }
+}
+
+// editable loads a version for the editor a: 404 when there is none, 409
+// state.conflict when allowed says no.
+func (s *Service) editable(ctx context.Context, a *actor.Actor, versionID string, allowed func(Version) bool) (Version, error) {
+	if err := requireEditor(a); err != nil {
 		return Version{}, err
 	}
-	s.changed()
-	return v, nil
+	v, err := s.Store.Get(ctx, s.Store.DB(), versionID)
+	if err == nil && !allowed(v) {
+		err = problem.ErrConflict
+	}
+	return v, err
 }
+
+func isDraft(v Version) bool { return v.State == Draft }
 
 func checkName(bad *problem.Invalid, name string) string {
 	name = strings.TrimSpace(name)

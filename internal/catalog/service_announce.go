@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,12 +34,9 @@ func (s *Service) Announce(ctx context.Context, a *actor.Actor, versionID string
 	if _, ok := ParseDate(day); !ok {
 		return Version{}, problem.InvalidField("effective_from", errBadBeijingDate)
 	}
-	v, err := s.Store.Get(ctx, s.Store.DB(), versionID)
+	v, err := s.editable(ctx, a, versionID, isDraft)
 	if err != nil {
 		return Version{}, err
-	}
-	if v.State != Draft {
-		return Version{}, problem.ErrConflict
 	}
 	now := s.Clock.Now()
 	if earliest := EarliestEffective(now); day < earliest {
@@ -48,73 +44,28 @@ func (s *Service) Announce(ctx context.Context, a *actor.Actor, versionID string
 		e.Extra = map[string]any{"earliest": earliest}
 		return Version{}, e
 	}
-	admins, err := s.CustomerAdmins(ctx)
-	if err != nil {
-		return Version{}, err
-	}
 	v.State, v.EffectiveFrom, v.AnnouncedAt, v.UpdatedAt = Announced, day, &now, now
-	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
-		ok, err := s.Store.Announce(ctx, tx, v.ID, day, now)
-		if err != nil || !ok {
-			return errors.Join(err, ifNot(ok, problem.ErrConflict))
-		}
-		if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "catalog.announce", TargetType: "catalog_version", TargetID: v.ID,
-			Changes: map[string]audit.Change{"state": {Before: Draft, After: Announced}, "effective_from": {After: day}}}); err != nil {
-			return err
-		}
-		return s.Notices.Post(ctx, tx, admins, announcementNotice(v))
-	})
-	if err != nil {
-		return Version{}, err
-	}
-	s.changed()
-	return v, nil
+	msg := announcementNotice(v)
+	err = s.commit(ctx, func(tx *db.Tx) (bool, error) { return s.Store.Announce(ctx, tx, v.ID, day, now) },
+		audit.Entry{Action: "catalog.announce", TargetID: v.ID,
+			Changes: map[string]audit.Change{"state": {Before: Draft, After: Announced}, "effective_from": {After: day}}}, &msg)
+	return v, err
 }
 
 // Withdraw withdraws an announced version before it takes effect (else 409
 // state.conflict) and tells every customer_admin.
 func (s *Service) Withdraw(ctx context.Context, a *actor.Actor, versionID string) (Version, error) {
-	if err := requireEditor(a); err != nil {
-		return Version{}, err
-	}
-	v, err := s.Store.Get(ctx, s.Store.DB(), versionID)
-	if err != nil {
-		return Version{}, err
-	}
 	now := s.Clock.Now()
 	today := clock.BeijingDate(now)
-	if v.State != Announced || v.EffectiveFrom <= today {
-		return Version{}, problem.ErrConflict
-	}
-	admins, err := s.CustomerAdmins(ctx)
+	v, err := s.editable(ctx, a, versionID, func(v Version) bool { return v.State == Announced && v.EffectiveFrom > today })
 	if err != nil {
 		return Version{}, err
 	}
 	v.State, v.UpdatedAt = Withdrawn, now
-	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
-		ok, err := s.Store.Withdraw(ctx, tx, v.ID, today, now)
-		if err != nil || !ok {
-			return errors.Join(err, ifNot(ok, problem.ErrConflict))
-		}
-		if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "catalog.withdraw", TargetType: "catalog_version", TargetID: v.ID,
-			Changes: map[string]audit.Change{"state": {Before: Announced, After: Withdrawn}}}); err != nil {
-			return err
-		}
-		return s.Notices.Post(ctx, tx, admins, withdrawalNotice(v))
-	})
-	if err != nil {
-		return Version{}, err
-	}
-	s.changed()
-	return v, nil
-}
-
-// ifNot returns err when ok is false.
-func ifNot(ok bool, err error) error {
-	if ok {
-		return nil
-	}
-	return err
+	msg := withdrawalNotice(v)
+	err = s.commit(ctx, func(tx *db.Tx) (bool, error) { return s.Store.Withdraw(ctx, tx, v.ID, today, now) },
+		audit.Entry{Action: "catalog.withdraw", TargetID: v.ID, Changes: map[string]audit.Change{"state": {Before: Announced, After: Withdrawn}}}, &msg)
+	return v, err
 }
 
 // Diff compares two versions (public: versions are not organisation data).
