@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"steward.dev/steward/internal/platform/actor"
-	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/web"
 )
 
@@ -34,7 +33,7 @@ func (h *API) entitlements(w http.ResponseWriter, r *http.Request, a *actor.Acto
 	if err := h.svc.CanRead(a, orgID); err != nil {
 		return err
 	}
-	at, err := AtParam(r, h.svc.Now())
+	at, err := web.TimeParam(r, "at", h.svc.Now())
 	if err != nil {
 		return err
 	}
@@ -43,20 +42,6 @@ func (h *API) entitlements(w http.ResponseWriter, r *http.Request, a *actor.Acto
 		return err
 	}
 	return web.JSON(w, http.StatusOK, entitlementList{Items: list, At: at.UTC()})
-}
-
-// AtParam reads ?at= (RFC 3339), defaulting to now; a bad value is a 400
-// naming the field "at".
-func AtParam(r *http.Request, now time.Time) (time.Time, error) {
-	s := r.URL.Query().Get("at")
-	if s == "" {
-		return now, nil
-	}
-	at, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, problem.InvalidField("at", "field.time")
-	}
-	return at, nil
 }
 
 // ledgerPage is the answer of GET …/quota/{service}: the current quota and

@@ -225,6 +225,9 @@ func TestServicesPages(t *testing.T) {
 		if w.Code != 200 || !strings.Contains(w.Body.String(), `data-testid="grant-hotline_rescue"`) {
 			t.Fatalf("console table: %d", w.Code)
 		}
+		if org := agent.Get("/console/orgs/org_demo_cloud").Body.String(); !strings.Contains(org, `href="/console/orgs/org_demo_cloud/services"`) {
+			t.Error("the console's organisation page does not link to its entitlements")
+		}
 		if w := agent.Get("/portal/services"); w.Code != http.StatusSeeOther {
 			t.Errorf("vendor staff on the portal page: %d", w.Code)
 		}
