@@ -196,12 +196,21 @@ steward_idle_rss=$(rss_kib "$SPID")
 hello_idle_rss=$(rss_kib "$HPID")
 
 # --- 5. load ---------------------------------------------------------------------
-LOGIN=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
-	-d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$STEWARD_URL/api/v1/auth/login")
-TOKEN=$(printf '%s' "$LOGIN" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-[[ -n $TOKEN ]] || { echo "login failed: $LOGIN" >&2; exit 1; }
-code=$(curl -sS --max-time 10 -o "$TMP/me.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$STEWARD_URL/api/v1/me")
-[[ $code == 200 ]] || { echo "GET /api/v1/me answered $code: $(cat "$TMP/me.json")" >&2; exit 1; }
+login() { # login EMAIL: prints a session token of that demo user
+	local answer token
+	answer=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
+		-d "{\"email\":\"$1\",\"password\":\"$PASSWORD\"}" "$STEWARD_URL/api/v1/auth/login")
+	token=$(printf '%s' "$answer" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+	[[ -n $token ]] || { echo "login $1 failed: $answer" >&2; exit 1; }
+	echo "$token"
+}
+answers_200() { # answers_200 TOKEN PATH: fail unless GET PATH answers 200
+	local code
+	code=$(curl -sS --max-time 10 -o "$TMP/check.json" -w '%{http_code}' -H "Authorization: Bearer $1" "$STEWARD_URL$2")
+	[[ $code == 200 ]] || { echo "GET $2 answered $code: $(cat "$TMP/check.json")" >&2; exit 1; }
+}
+TOKEN=$(login "$EMAIL")
+answers_200 "$TOKEN" /api/v1/me
 
 # to_ms VALUE-WITH-UNIT (wrk prints 412.00us, 1.23ms, 1.02s)
 to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /m$/) n*=60000; else if (v ~ /s$/) n*=1000; printf "%.3f\n", n }'; }
@@ -237,12 +246,8 @@ run_wrk() { # run_wrk NAME ROUND DURATION URL SERVER-PID [wrk args...]
 AUTH=(-H "Authorization: Bearer $TOKEN")
 ENTS=()
 if ((ORGS > 0)); then
-	LOGIN=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
-		-d "{\"email\":\"$AGENT_EMAIL\",\"password\":\"$PASSWORD\"}" "$STEWARD_URL/api/v1/auth/login")
-	AGENT_TOKEN=$(printf '%s' "$LOGIN" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-	[[ -n $AGENT_TOKEN ]] || { echo "agent login failed: $LOGIN" >&2; exit 1; }
-	code=$(curl -sS --max-time 10 -o "$TMP/ents.json" -w '%{http_code}' -H "Authorization: Bearer $AGENT_TOKEN" "$STEWARD_URL/api/v1/orgs/org_bench_00000/entitlements")
-	[[ $code == 200 ]] || { echo "GET /api/v1/orgs/org_bench_00000/entitlements answered $code: $(cat "$TMP/ents.json")" >&2; exit 1; }
+	AGENT_TOKEN=$(login "$AGENT_EMAIL")
+	answers_200 "$AGENT_TOKEN" /api/v1/orgs/org_bench_00000/entitlements
 	ENTS=(-H "Authorization: Bearer $AGENT_TOKEN" -s "$ROOT/bench/entitlements.lua")
 	export ORGS
 fi
