@@ -24,8 +24,18 @@ type cache struct {
 	versions map[versionKey]versionHit
 	orgs     map[string]*orgEntry
 	usage    map[string]map[usageKey]Usage // org → sums by service and period
+	// results are whole answers: within a Beijing day an organisation's
+	// answer depends on nothing else the cache does not hold, so it is kept
+	// until any of its inputs is forgotten.
+	results map[string]orgResult
 
-	catalogGen, versionGen, orgGen, usageGen uint64
+	catalogGen, versionGen, orgGen, usageGen, resultGen uint64
+}
+
+// orgResult is an organisation's answer for one Beijing day.
+type orgResult struct {
+	day  string
+	list []Entitlement
 }
 
 type versionKey struct{ product, name string }
@@ -56,6 +66,36 @@ func (c *cache) reset() {
 	c.versions = map[versionKey]versionHit{}
 	c.orgs = map[string]*orgEntry{}
 	c.usage = map[string]map[usageKey]Usage{}
+	c.results = map[string]orgResult{}
+}
+
+func (c *cache) result(orgID, day string) ([]Entitlement, bool, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	r, ok := c.results[orgID]
+	return r.list, ok && r.day == day, c.resultGen
+}
+
+func (c *cache) putResult(orgID, day string, list []Entitlement, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.resultGen {
+		if len(c.results) >= maxOrgs {
+			c.results = map[string]orgResult{}
+		}
+		c.results[orgID] = orgResult{day: day, list: list}
+	}
+}
+
+// forgetResults drops answers; the caller holds the lock. An org of ""
+// drops every organisation's.
+func (c *cache) forgetResults(orgID string) {
+	if orgID == "" {
+		c.results = map[string]orgResult{}
+	} else {
+		delete(c.results, orgID)
+	}
+	c.resultGen++
 }
 
 func (c *cache) catalog(day string) (catalog.Version, bool, uint64) {
@@ -151,6 +191,7 @@ func (c *cache) forgetCatalog() {
 	c.mu.Lock()
 	c.catalogs = map[string]catalog.Version{}
 	c.catalogGen++
+	c.forgetResults("")
 	c.mu.Unlock()
 }
 
@@ -158,6 +199,7 @@ func (c *cache) forgetVersions() {
 	c.mu.Lock()
 	c.versions = map[versionKey]versionHit{}
 	c.versionGen++
+	c.forgetResults("")
 	c.mu.Unlock()
 }
 
@@ -165,6 +207,7 @@ func (c *cache) forgetOrg(orgID string) {
 	c.mu.Lock()
 	delete(c.orgs, orgID)
 	c.orgGen++
+	c.forgetResults(orgID)
 	c.mu.Unlock()
 }
 
@@ -172,6 +215,7 @@ func (c *cache) forgetUsage(orgID string) {
 	c.mu.Lock()
 	delete(c.usage, orgID)
 	c.usageGen++
+	c.forgetResults(orgID)
 	c.mu.Unlock()
 }
 
@@ -182,6 +226,7 @@ func (c *cache) forgetAll() {
 	c.versionGen++
 	c.orgGen++
 	c.usageGen++
+	c.resultGen++
 	c.mu.Unlock()
 }
 

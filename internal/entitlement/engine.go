@@ -249,7 +249,7 @@ func (p *prepared) item(it *catalog.Item, left int) Entitlement {
 			lastTerm = p.chain(outs, lastTerm, &e.Contracts)
 		}
 		e.ValidUntil = lastTerm.until
-		e.Reasons = p.datedReasons(best, e, lastTerm)
+		e.Reasons = p.datedReasons(best, e.ValidFrom, e.ValidUntil, lastTerm)
 		if limit, anchor, ok := p.quotaLimit(it, outs, best); ok {
 			e.Quota = p.quota(it, limit, anchor)
 			if best == Active && e.Quota.Remaining == 0 {

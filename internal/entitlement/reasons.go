@@ -62,12 +62,12 @@ type reasonMemo struct {
 
 // datedReasons explains a status that comes from the dates. An active
 // service needs no explanation.
-func (p *prepared) datedReasons(s Status, e Entitlement, last *term) []Reason {
-	key := reasonMemo{status: s, date: e.ValidFrom}
+func (p *prepared) datedReasons(s Status, from, until string, last *term) []Reason {
+	key := reasonMemo{status: s, date: from}
 	switch s {
 	case NotYetActive:
 	case Expired:
-		key.date = e.ValidUntil
+		key.date = until
 		if last.lifetime {
 			key.product, key.version = last.c.Product, last.c.Version
 		}
@@ -83,19 +83,19 @@ func (p *prepared) datedReasons(s Status, e Entitlement, last *term) []Reason {
 	switch {
 	case s == NotYetActive:
 		r = Reason{Code: ReasonNotYetActive, Text: catalog.Text{
-			Zh: "此服务将于 " + e.ValidFrom + " 起生效。",
-			En: "This service starts on " + e.ValidFrom + ".",
+			Zh: "此服务将于 " + from + " 起生效。",
+			En: "This service starts on " + from + ".",
 		}}
 	case key.product != "" || key.version != "":
 		pv := key.product + " " + key.version
 		r = Reason{Code: ReasonExpired, Text: catalog.Text{
-			Zh: "您使用的产品版本（" + pv + "）已于 " + e.ValidUntil + " 停止标准服务，此服务随之结束。升级到仍在标准服务期内的版本即可继续享有。",
-			En: "Standard service for the product version you use (" + pv + ") ended on " + e.ValidUntil + ", and this service with it. Upgrade to a version still in standard service to continue.",
+			Zh: "您使用的产品版本（" + pv + "）已于 " + until + " 停止标准服务，此服务随之结束。升级到仍在标准服务期内的版本即可继续享有。",
+			En: "Standard service for the product version you use (" + pv + ") ended on " + until + ", and this service with it. Upgrade to a version still in standard service to continue.",
 		}}
 	default:
 		r = Reason{Code: ReasonExpired, Text: catalog.Text{
-			Zh: "您的服务已于 " + e.ValidUntil + " 到期。如需继续使用，请联系您的客户经理续约。",
-			En: "Your service ended on " + e.ValidUntil + ". To continue, contact your account manager to renew.",
+			Zh: "您的服务已于 " + until + " 到期。如需继续使用，请联系您的客户经理续约。",
+			En: "Your service ended on " + until + ". To continue, contact your account manager to renew.",
 		}}
 	}
 	key.reasons = []Reason{r}

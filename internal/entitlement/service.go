@@ -124,8 +124,7 @@ func (s *Service) tell(payload string) {
 
 // input gathers the engine's input for an organisation at an instant, from
 // the cache, filling what it lacks.
-func (s *Service) input(ctx context.Context, orgID string, at time.Time) (Input, error) {
-	day := clock.BeijingDate(at)
+func (s *Service) input(ctx context.Context, orgID string, at time.Time, day string) (Input, error) {
 	cat, ok, gen := s.cache.catalog(day)
 	if !ok {
 		v, err := s.d.Catalog.InEffect(ctx, at)
@@ -171,13 +170,22 @@ func (s *Service) input(ctx context.Context, orgID string, at time.Time) (Input,
 }
 
 // Evaluate answers for every item of the catalog in effect at the instant.
-// A system read: callers check the actor first (ForActor does).
+// A system read: callers check the actor first (ForActor does). The answer
+// is shared with other callers until something it depends on changes:
+// callers must not change it.
 func (s *Service) Evaluate(ctx context.Context, orgID string, at time.Time) ([]Entitlement, error) {
-	in, err := s.input(ctx, orgID, at)
+	day := clock.BeijingDate(at)
+	list, ok, gen := s.cache.result(orgID, day)
+	if ok {
+		return list, nil
+	}
+	in, err := s.input(ctx, orgID, at, day)
 	if err != nil {
 		return nil, err
 	}
-	return Evaluate(in), nil
+	list = Evaluate(in)
+	s.cache.putResult(orgID, day, list, gen)
+	return list, nil
 }
 
 // ErrUnknownService is a service code the catalog in effect lacks.
@@ -185,15 +193,16 @@ var ErrUnknownService = problem.New(http.StatusNotFound, "entitlement.unknown_se
 
 // Lookup answers for one service, whatever the status.
 func (s *Service) Lookup(ctx context.Context, orgID, service string, at time.Time) (Entitlement, error) {
-	in, err := s.input(ctx, orgID, at)
+	list, err := s.Evaluate(ctx, orgID, at)
 	if err != nil {
 		return Entitlement{}, err
 	}
-	e, ok := EvaluateOne(in, service)
-	if !ok {
-		return Entitlement{}, ErrUnknownService.With("service", service)
+	for _, e := range list {
+		if e.Service == service {
+			return e, nil
+		}
 	}
-	return e, nil
+	return Entitlement{}, ErrUnknownService.With("service", service)
 }
 
 // Check is the question every channel asks: may the organisation use the
