@@ -101,36 +101,48 @@ func (a *App) chrome(r *http.Request, who *actor.Actor) web.Chrome {
 	return web.Chrome{Nav: navigation(who), Unread: unread}
 }
 
+// menuItem is one entry of a menu, shown to those who hold its permission
+// (everyone when it has none).
+type menuItem struct {
+	web.NavItem
+	needs *actor.Permission
+}
+
+func entry(href, label string, needs *actor.Permission) menuItem {
+	return menuItem{web.NavItem{Href: href, Label: label}, needs}
+}
+
+// The console's (vendor staff) and the portal's (customers) menus.
+var (
+	consoleMenu = []menuItem{
+		entry("/console", "nav.console_home", nil),
+		entry("/console/orgs", "nav.orgs", nil),
+		entry("/console/catalog", "nav.catalog_editor", &actor.EditCatalog),
+		entry("/console/products", "nav.products", &actor.ManageProducts),
+		entry("/console/staff", "nav.staff", &actor.ManageStaff),
+		entry("/console/jobs", "nav.jobs", &actor.WatchJobs),
+	}
+	portalMenu = []menuItem{
+		entry("/portal", "nav.portal_home", nil),
+		entry("/catalog", "nav.catalog", nil),
+		entry("/portal/services", "nav.services", &actor.ReadServices),
+		entry("/portal/users", "nav.users", &actor.ManageOrgUsers),
+		entry("/portal/files", "nav.files", &actor.AttachFiles),
+		entry("/portal/access", "nav.access", &actor.GrantDataAccess),
+	}
+)
+
 // navigation is the menu of the portal (customers) or the console (vendor staff).
 func navigation(a *actor.Actor) []web.NavItem {
+	menu := portalMenu
 	if a.IsVendor() {
-		nav := []web.NavItem{{Href: "/console", Label: "nav.console_home"}, {Href: "/console/orgs", Label: "nav.orgs"}}
-		if a.Can(actor.EditCatalog) {
-			nav = append(nav, web.NavItem{Href: "/console/catalog", Label: "nav.catalog_editor"})
-		}
-		if a.Can(actor.ManageProducts) {
-			nav = append(nav, web.NavItem{Href: "/console/products", Label: "nav.products"})
-		}
-		if a.Can(actor.ManageStaff) {
-			nav = append(nav, web.NavItem{Href: "/console/staff", Label: "nav.staff"})
-		}
-		if a.Can(actor.WatchJobs) {
-			nav = append(nav, web.NavItem{Href: "/console/jobs", Label: "nav.jobs"})
-		}
-		return nav
+		menu = consoleMenu
 	}
-	nav := []web.NavItem{{Href: "/portal", Label: "nav.portal_home"}, {Href: "/catalog", Label: "nav.catalog"}}
-	if a.Can(actor.ReadServices) {
-		nav = append(nav, web.NavItem{Href: "/portal/services", Label: "nav.services"})
-	}
-	if a.Can(actor.ManageOrgUsers) {
-		nav = append(nav, web.NavItem{Href: "/portal/users", Label: "nav.users"})
-	}
-	if a.Can(actor.AttachFiles) {
-		nav = append(nav, web.NavItem{Href: "/portal/files", Label: "nav.files"})
-	}
-	if a.Can(actor.GrantDataAccess) {
-		nav = append(nav, web.NavItem{Href: "/portal/access", Label: "nav.access"})
+	var nav []web.NavItem
+	for _, m := range menu {
+		if m.needs == nil || a.Can(*m.needs) {
+			nav = append(nav, m.NavItem)
+		}
 	}
 	return nav
 }
