@@ -37,7 +37,8 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 			"/api/v1/orgs/{org}/contracts/{id}/terminate":  "ctr_demo_hk",
 		}
 		// Routes of the vendor's public tables, which belong to no organisation.
-		public := map[string]bool{"/api/v1/products/{code}": true, "/api/v1/products/{code}/versions": true}
+		public := map[string]bool{"/api/v1/products/{code}": true, "/api/v1/products/{code}/versions": true,
+			"/api/v1/lifecycle/{product}": true}
 
 		// Catalog versions are the vendor's public objects, owned by no
 		// organisation: anyone reads them and only the catalog's editors

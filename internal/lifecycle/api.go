@@ -21,6 +21,8 @@ func (h *API) Routes(rt *web.Router) {
 	rt.API("POST /api/v1/products", web.Authed(h.create))
 	rt.API("GET /api/v1/products/{code}", h.get)
 	rt.API("POST /api/v1/products/{code}/versions", web.Authed(h.addVersion))
+	rt.API("GET /api/v1/lifecycle", h.eolList)
+	rt.API("GET /api/v1/lifecycle/{product}", h.eolProduct)
 }
 
 func (h *API) list(w http.ResponseWriter, r *http.Request) error {
