@@ -57,7 +57,7 @@ func TestDataAccessJourney(t *testing.T) {
 
 			agent := phone("agent@steward.demo")
 			agent.open("/console/orgs/" + org.id)
-			mustStatus(t, "the organisation's files", agent.click(`[data-testid="org-links"] a`), 200)
+			mustStatus(t, "the organisation's files", agent.click(`[data-testid="org-links"] a[href$="/files"]`), 200)
 			noSideScroll(t, agent)
 			link := fmt.Sprintf(`[data-testid="files"] a[href^="/console/orgs/%s/files/"]`, org.id)
 			mustStatus(t, "open without a basis", agent.click(link), 403)
