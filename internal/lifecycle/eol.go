@@ -89,12 +89,7 @@ func (v Version) Release(today string) EOLRelease {
 		IsEol: today > eol, EolFrom: eol, IsMaintained: today <= eol}
 }
 
-func label(t Text, lang i18n.Lang) string {
-	if lang == i18n.English {
-		return t.En
-	}
-	return t.Zh
-}
+func label(t Text, lang i18n.Lang) string { return t.In(lang) }
 
 func eolLabels(lang i18n.Lang) EOLLabels {
 	if lang == i18n.English {

@@ -2,6 +2,8 @@
 // of standard service (停止标服服务日期) that perpetual licenses run until.
 package lifecycle
 
+import "steward.dev/steward/internal/platform/i18n"
+
 // Text is a localised text.
 type Text struct {
 	Zh string `json:"zh"`
@@ -30,4 +32,12 @@ type Version struct {
 	ReleasedOn           string `json:"released_on"`
 	StandardSupportUntil string `json:"standard_support_until"`
 	ExtendedSupportUntil string `json:"extended_support_until,omitempty"`
+}
+
+// In is the text in lang: English for en, Chinese otherwise.
+func (t Text) In(lang i18n.Lang) string {
+	if lang == i18n.English {
+		return t.En
+	}
+	return t.Zh
 }

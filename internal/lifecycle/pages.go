@@ -21,6 +21,8 @@ func NewPages(svc *Service, pages *web.Renderer) *Pages { return &Pages{svc: svc
 // Routes registers the pages.
 func (p *Pages) Routes(rt *web.Router) {
 	rt.Page("GET /console/products", p.list)
+	rt.Page("GET /lifecycle", p.lifecycle)
+	rt.Page("GET /lifecycle/{product}", p.lifecycleProduct)
 	rt.Page("POST /console/products/{code}/versions", p.addVersion)
 }
 
