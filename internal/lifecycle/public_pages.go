@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"steward.dev/steward/internal/platform/clock"
-	"steward.dev/steward/internal/platform/problem"
 )
 
 // The public lifecycle pages, read without login: every product (filtered
@@ -76,8 +75,4 @@ func (p *Pages) lifecycleProduct(w http.ResponseWriter, r *http.Request) error {
 	}
 	today := clock.BeijingDate(p.svc.clock.Now())
 	return p.pages.Render(w, r, http.StatusOK, "lifecycle_product", lifecycleData{Today: today, Products: []PublicProduct{phased(d, today)}})
-}
-
-func (p *Pages) calendar(w http.ResponseWriter, r *http.Request, code string) error {
-	return problem.ErrNotFound
 }
