@@ -125,6 +125,7 @@ var (
 	portalMenu = []menuItem{
 		entry("/portal", "nav.portal_home", nil),
 		entry("/catalog", "nav.catalog", nil),
+		entry("/lifecycle", "nav.lifecycle", nil),
 		entry("/portal/services", "nav.services", &actor.ReadServices),
 		entry("/portal/users", "nav.users", &actor.ManageOrgUsers),
 		entry("/portal/files", "nav.files", &actor.AttachFiles),

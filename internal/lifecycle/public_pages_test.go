@@ -46,6 +46,8 @@ func TestPublicLifecyclePages(t *testing.T) {
 				t.Errorf("%s: want phase %s in %s", version, phase, row)
 			}
 		}
+		portal := e.Do(req{Method: "GET", Path: "/portal", Token: e.Login("member@yunqi.demo")})
+		contains("a customer's navigation", string(portal.Body), `href="/lifecycle"`)
 		if res := e.Do(req{Method: "GET", Path: "/lifecycle/nosuch"}); res.Status != 404 {
 			t.Errorf("unknown product page: %d", res.Status)
 		}
