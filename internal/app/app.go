@@ -106,6 +106,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	a.buildContracts(recorder, pages, rt)
 	a.buildEntitlements(recorder, pages, rt)
 
+	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
 	a.Handler = mw.Wrap(rt)
 	return a, nil

@@ -65,6 +65,7 @@ func (v View) OtherLang() i18n.Lang {
 type Renderer struct {
 	pages  map[string]*template.Template
 	chrome ChromeFunc
+	served func(path string) bool
 }
 
 // ChromeFunc gives the chrome of a logged-in person's page. It runs on every
@@ -83,9 +84,12 @@ func NewRenderer(fsys fs.FS, chrome ChromeFunc) (*Renderer, error) {
 	partials, _ := fs.Glob(fsys, "templates/partials/*.html")
 	shared = append(shared, partials...)
 	rd := &Renderer{pages: map[string]*template.Template{}, chrome: chrome}
+	// served tells a template whether a link leads to a page that exists yet
+	// (channels of the catalog are built one by one).
+	served := template.FuncMap{"served": func(p string) bool { return rd.served == nil || rd.served(p) }}
 	for _, file := range pageFiles {
 		name := strings.TrimSuffix(path.Base(file), ".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(append([]string(nil), shared...), file)...)
+		t, err := template.New(name).Funcs(funcs).Funcs(served).ParseFS(fsys, append(append([]string(nil), shared...), file)...)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
@@ -93,6 +97,9 @@ func NewRenderer(fsys fs.FS, chrome ChromeFunc) (*Renderer, error) {
 	}
 	return rd, nil
 }
+
+// SetServed gives templates the router's knowledge of which pages exist.
+func (rd *Renderer) SetServed(served func(path string) bool) { rd.served = served }
 
 var funcs = template.FuncMap{
 	// dict passes several values to a shared template: dict "K" v "K2" v2.

@@ -5,6 +5,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -106,6 +107,16 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		rt.pages.Error(w, r, err)
 	}
+}
+
+// Serves reports whether a GET of path reaches a registered page or endpoint.
+func (rt *Router) Serves(path string) bool {
+	u, err := url.Parse(path)
+	if err != nil {
+		return false
+	}
+	_, pattern := rt.mux.Handler(&http.Request{Method: http.MethodGet, URL: u, Host: "localhost"})
+	return pattern != ""
 }
 
 // IsAPI reports whether the request is for the JSON API.

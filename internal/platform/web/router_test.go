@@ -142,3 +142,18 @@ func grep(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func TestServesKnowsWhichPagesExist(t *testing.T) {
+	pages, err := web.NewRenderer(webfiles.Files, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := web.NewRouter(web.NewMetrics(), pages)
+	rt.Page("GET /catalog", func(http.ResponseWriter, *http.Request) error { return nil })
+	rt.Page("GET /orgs/{org}/files", func(http.ResponseWriter, *http.Request) error { return nil })
+	for path, want := range map[string]bool{"/catalog": true, "/orgs/o_1/files": true, "/community": false, "/catalog/x": false, "": false} {
+		if got := rt.Serves(path); got != want {
+			t.Errorf("Serves(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
