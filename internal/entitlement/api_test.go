@@ -149,10 +149,7 @@ func TestEntitlementAndQuotaAPI(t *testing.T) {
 // PostgreSQL; a change on the first reaches the second's cache through
 // LISTEN/NOTIFY within a short wait. (SQLite runs one instance.)
 func TestAnotherInstanceSeesAContractChange(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		if d.Dialect() != db.Postgres {
-			t.Skip("one instance on SQLite")
-		}
+	dbtest.OnPostgres(t, func(t *testing.T, d *db.DB) {
 		one := apptest.New(t, d)
 		other := one.Another(t, dbtest.Reopen(t, d))
 		agentOne, agentOther := one.Login("agent@steward.demo"), other.Login("agent@steward.demo")

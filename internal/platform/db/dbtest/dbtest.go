@@ -32,6 +32,16 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	}
 }
 
+// OnPostgres runs fn for behaviour that exists only with several instances on one
+// PostgreSQL (SQLite runs one instance). Like Each, it runs when
+// STEWARD_TEST_PG is set, which the test command always does.
+func OnPostgres(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	if os.Getenv(PostgresEnv) != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+	}
+}
+
 var (
 	sqliteOnce     sync.Once
 	sqliteTemplate string
