@@ -27,11 +27,12 @@ type Pages struct {
 // NewPages returns the page handlers.
 func NewPages(svc *Service, pages *web.Renderer) *Pages { return &Pages{svc: svc, pages: pages} }
 
-// Routes registers the pages. The uploads are plain handlers with their own
-// body limit: a page route takes at most web.DefaultBodyLimit.
+// Routes registers the pages; the upload forms take bodies up to the
+// attachment limit plus the form's own bytes.
 func (p *Pages) Routes(rt *web.Router) {
+	limit := p.svc.MaxSize() + formOverhead
 	rt.Page("GET /portal/files", p.portal)
-	rt.Raw("POST /portal/files", p.upload(func(r *http.Request, a *actor.Actor) (string, string, error) {
+	rt.PageWithLimit("POST /portal/files", limit, p.upload(func(r *http.Request, a *actor.Actor) (string, string, error) {
 		if a.IsVendor() {
 			return "", "", problem.ErrForbidden
 		}
@@ -39,7 +40,7 @@ func (p *Pages) Routes(rt *web.Router) {
 	}))
 	rt.Page("GET /portal/files/{id}", p.download)
 	rt.Page("GET /console/orgs/{org}/files", p.console)
-	rt.Raw("POST /console/orgs/{org}/files", p.upload(func(r *http.Request, a *actor.Actor) (string, string, error) {
+	rt.PageWithLimit("POST /console/orgs/{org}/files", limit, p.upload(func(r *http.Request, a *actor.Actor) (string, string, error) {
 		if !a.IsVendor() {
 			return "", "", problem.ErrForbidden
 		}
@@ -108,12 +109,10 @@ func (p *Pages) console(w http.ResponseWriter, r *http.Request) error {
 // upload handles a multipart form with a "file" field, streamed into the
 // service without a temporary copy. where names the organisation and the
 // page for the actor, or refuses it.
-func (p *Pages) upload(where func(*http.Request, *actor.Actor) (org, base string, err error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := p.uploadForm(w, r, where); err != nil {
-			p.pages.Error(w, r, err)
-		}
-	})
+func (p *Pages) upload(where func(*http.Request, *actor.Actor) (org, base string, err error)) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return p.uploadForm(w, r, where)
+	}
 }
 
 func (p *Pages) uploadForm(w http.ResponseWriter, r *http.Request, where func(*http.Request, *actor.Actor) (string, string, error)) error {
@@ -128,7 +127,6 @@ func (p *Pages) uploadForm(w http.ResponseWriter, r *http.Request, where func(*h
 	if err := p.svc.RequireInOrg(r.Context(), a, org, actor.AttachFiles); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, p.svc.MaxSize()+formOverhead)
 	err = p.receive(r, a, org)
 	if err == nil {
 		http.Redirect(w, r, base+"?done=uploaded", http.StatusSeeOther)

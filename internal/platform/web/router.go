@@ -53,6 +53,12 @@ func (rt *Router) Page(pattern string, h HandlerFunc) {
 	rt.handle(pattern, false, DefaultBodyLimit, h)
 }
 
+// PageWithLimit registers an HTML endpoint whose body may be up to limit
+// bytes (forms that upload files).
+func (rt *Router) PageWithLimit(pattern string, limit int64, h HandlerFunc) {
+	rt.handle(pattern, false, limit, h)
+}
+
 // Raw registers a plain handler (static files, metrics) outside the route list.
 func (rt *Router) Raw(pattern string, h http.Handler) {
 	rt.mux.Handle(pattern, rt.metrics.instrument(pattern, h))
