@@ -173,7 +173,7 @@ func checkUntil(bad *problem.Invalid, s string, now time.Time) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	switch {
 	case err != nil:
-		bad.Add("until", "field.rfc3339")
+		bad.Add("until", "field.time")
 	case !t.After(now):
 		bad.Add("until", "field.until_past")
 	case t.After(now.AddDate(maxAccessSpan, 0, 0)):

@@ -2,10 +2,8 @@ package catalog
 
 import (
 	"net/http"
-	"time"
 
 	"steward.dev/steward/internal/platform/actor"
-	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/web"
 )
 
@@ -36,21 +34,8 @@ func (h *API) Routes(rt *web.Router) {
 	rt.API("GET /api/v1/catalog/versions/{a}/diff/{b}", h.diff)
 }
 
-// atParam reads ?at= (RFC 3339), defaulting to now.
-func atParam(r *http.Request, now time.Time) (time.Time, error) {
-	s := r.URL.Query().Get("at")
-	if s == "" {
-		return now, nil
-	}
-	at, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, problem.InvalidField("at", "field.rfc3339")
-	}
-	return at, nil
-}
-
 func (h *API) inEffect(w http.ResponseWriter, r *http.Request) error {
-	at, err := atParam(r, h.svc.Clock.Now())
+	at, err := web.TimeParam(r, "at", h.svc.Clock.Now())
 	if err != nil {
 		return err
 	}
