@@ -58,7 +58,7 @@ type EOLRelease struct {
 	IsEol        bool       `json:"isEol"`
 	EolFrom      string     `json:"eolFrom"`
 	IsMaintained bool       `json:"isMaintained"`
-	Latest       *EOLLatest `json:"latest"` // null until patches exist
+	Latest       *EOLLatest `json:"latest"` // null while the version has no published patch
 }
 
 // EOLProduct is a product with its releases, newest first.
@@ -99,8 +99,9 @@ func eolLabels(lang i18n.Lang) EOLLabels {
 }
 
 // EOL returns a product in endoflife.date's shape on today's Beijing day,
-// labels in lang; problem.ErrNotFound for an unknown product.
-func (s *Service) EOL(ctx context.Context, code string, lang i18n.Lang) (EOLProduct, error) {
+// labels in lang, patch links under site; problem.ErrNotFound for an unknown
+// product.
+func (s *Service) EOL(ctx context.Context, code string, lang i18n.Lang, site string) (EOLProduct, error) {
 	d, err := s.Detail(ctx, code)
 	if err != nil {
 		return EOLProduct{}, err
@@ -109,7 +110,13 @@ func (s *Service) EOL(ctx context.Context, code string, lang i18n.Lang) (EOLProd
 	out := EOLProduct{Name: d.Product.Code, Label: label(d.Product.Name, lang), Category: eolCategory,
 		Labels: eolLabels(lang), Releases: make([]EOLRelease, 0, len(d.Versions))}
 	for _, v := range slices.Backward(d.Versions) {
-		out.Releases = append(out.Releases, v.Release(today))
+		rel := v.Release(today)
+		latest, err := s.Latest(ctx, v.Product, v.Name)
+		if err != nil {
+			return EOLProduct{}, err
+		}
+		rel.Latest = latest.eol(site)
+		out.Releases = append(out.Releases, rel)
 	}
 	return out, nil
 }
@@ -137,7 +144,7 @@ func (h *API) eolList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *API) eolProduct(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.svc.EOL(r.Context(), r.PathValue("product"), web.Lang(r.Context()))
+	p, err := h.svc.EOL(r.Context(), r.PathValue("product"), web.Lang(r.Context()), siteURL(r))
 	if err != nil {
 		return err
 	}

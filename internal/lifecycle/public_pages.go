@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"steward.dev/steward/internal/platform/clock"
@@ -10,16 +11,24 @@ import (
 // The public lifecycle pages, read without login: every product (filtered
 // by ?q=) and one product's versions with their phase today in Beijing.
 
-// PhasedVersion is a version with its phase on the page's day.
+// PhasedVersion is a version with its phase on the page's day and, on a
+// product's page, its latest patch (nil when none).
 type PhasedVersion struct {
 	Version
-	Phase string
+	Phase  string
+	Latest *Latest
 }
 
 // PublicProduct is a product on the public pages.
 type PublicProduct struct {
 	Product
 	Versions []PhasedVersion
+}
+
+// HasLatest reports whether any version has a published patch: the product
+// page shows the latest patch column only then.
+func (p PublicProduct) HasLatest() bool {
+	return slices.ContainsFunc(p.Versions, func(v PhasedVersion) bool { return v.Latest != nil })
 }
 
 type lifecycleData struct {
@@ -74,5 +83,11 @@ func (p *Pages) lifecycleProduct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	today := clock.BeijingDate(p.svc.clock.Now())
-	return p.pages.Render(w, r, http.StatusOK, "lifecycle_product", lifecycleData{Today: today, Products: []PublicProduct{phased(d, today)}})
+	product := phased(d, today)
+	for i, v := range product.Versions {
+		if product.Versions[i].Latest, err = p.svc.Latest(r.Context(), v.Product, v.Name); err != nil {
+			return err
+		}
+	}
+	return p.pages.Render(w, r, http.StatusOK, "lifecycle_product", lifecycleData{Today: today, Products: []PublicProduct{product}})
 }

@@ -28,6 +28,8 @@ type Service struct {
 	// OnChange, when set, is called after every committed change (the
 	// entitlement engine's cache forgets). Set it before serving.
 	OnChange func()
+
+	latestSource LatestSource // see UseLatest
 }
 
 // NewService returns the lifecycle service.
