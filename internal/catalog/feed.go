@@ -1,60 +1,24 @@
 package catalog
 
 import (
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"steward.dev/steward/internal/platform/web"
 )
 
 // The Atom 1.0 feed of catalog announcements (RFC 4287). Ids are URNs that
 // never change for a version; a withdrawn announcement stays in the feed,
 // updated and titled as withdrawn. Texts carry both languages, Chinese first.
 
-const atomNS = "http://www.w3.org/2005/Atom"
-
 // FeedID is the feed's own id.
 const FeedID = "urn:steward:catalog:changes"
 
-type atomFeed struct {
-	XMLName xml.Name    `xml:"feed"`
-	NS      string      `xml:"xmlns,attr"`
-	Lang    string      `xml:"xml:lang,attr"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
-	Author  atomAuthor  `xml:"author"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomAuthor struct {
-	Name string `xml:"name"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomEntry struct {
-	ID        string   `xml:"id"`
-	Title     string   `xml:"title"`
-	Updated   string   `xml:"updated"`
-	Published string   `xml:"published"`
-	Link      atomLink `xml:"link"`
-	Content   atomText `xml:"content"`
-}
-
-type atomText struct {
-	Type string `xml:"type,attr"`
-	Body string `xml:",chardata"`
-}
-
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// feedSince is the feed's updated time before any announcement.
+var feedSince = time.Date(2025, 6, 30, 16, 0, 0, 0, time.UTC)
 
 // feed writes the announcements, newest first.
 func (p *Pages) feed(w http.ResponseWriter, r *http.Request) error {
@@ -62,20 +26,14 @@ func (p *Pages) feed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := siteURL(r)
-	f := atomFeed{
-		NS: atomNS, Lang: "zh-CN", ID: FeedID,
-		Title:  "服务目录变更公告 · Service catalog announcements",
-		Author: atomAuthor{Name: "Steward"},
-		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: base + "/catalog/changes.atom"},
-			{Rel: "alternate", Type: "text/html", Href: base + "/catalog"},
-		},
-		Updated: rfc3339(time.Date(2025, 6, 30, 16, 0, 0, 0, time.UTC)),
+	base := web.SiteURL(r)
+	f := web.AtomFeed{
+		Lang: "zh-CN", ID: FeedID,
+		Title: "服务目录变更公告 · Service catalog announcements",
+		Self:  base + "/catalog/changes.atom", Alternate: base + "/catalog", Since: feedSince,
 	}
 	var previous Version
 	slices.SortStableFunc(all, func(a, b Version) int { return strings.Compare(a.EffectiveFrom, b.EffectiveFrom) })
-	var entries []atomEntry
 	for _, v := range all {
 		if v.AnnouncedAt == nil {
 			continue
@@ -84,38 +42,18 @@ func (p *Pages) feed(w http.ResponseWriter, r *http.Request) error {
 		if v.State == Withdrawn {
 			updated = v.UpdatedAt
 		}
-		if u := rfc3339(updated); u > f.Updated {
-			f.Updated = u
-		}
-		entries = append(entries, atomEntry{
+		f.Entries = append(f.Entries, web.AtomEntry{
 			ID: "urn:steward:catalog:version:" + v.ID, Title: entryTitle(v),
-			Updated: rfc3339(updated), Published: rfc3339(*v.AnnouncedAt),
-			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: base + "/catalog#v-" + v.ID},
-			Content: atomText{Type: "text", Body: entryContent(v, Compare(previous, v))},
+			Updated: updated, Published: *v.AnnouncedAt,
+			Link:    base + "/catalog#v-" + v.ID,
+			Content: entryContent(v, Compare(previous, v)),
 		})
 		if v.State != Withdrawn {
 			previous = v
 		}
 	}
-	slices.Reverse(entries)
-	f.Entries = entries
-	out, err := xml.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, err = w.Write(append([]byte(xml.Header), append(out, '\n')...))
-	return err
-}
-
-// siteURL is this site's address as the request reached it.
-func siteURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	slices.Reverse(f.Entries)
+	return web.WriteAtom(w, f)
 }
 
 func entryTitle(v Version) string {

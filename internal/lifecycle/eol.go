@@ -121,14 +121,6 @@ func (s *Service) EOL(ctx context.Context, code string, lang i18n.Lang, site str
 	return out, nil
 }
 
-func siteURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 func (h *API) eolList(w http.ResponseWriter, r *http.Request) error {
 	list, err := h.svc.Products(r.Context())
 	if err != nil {
@@ -138,13 +130,13 @@ func (h *API) eolList(w http.ResponseWriter, r *http.Request) error {
 	out := EOLProductList{SchemaVersion: EOLSchemaVersion, Total: len(list), Result: make([]EOLProductSummary, 0, len(list))}
 	for _, p := range list {
 		out.Result = append(out.Result, EOLProductSummary{Name: p.Code, Aliases: []string{}, Label: label(p.Name, lang),
-			Category: eolCategory, Tags: []string{}, URI: siteURL(r) + "/api/v1/lifecycle/" + p.Code})
+			Category: eolCategory, Tags: []string{}, URI: web.SiteURL(r) + "/api/v1/lifecycle/" + p.Code})
 	}
 	return web.JSON(w, http.StatusOK, out)
 }
 
 func (h *API) eolProduct(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.svc.EOL(r.Context(), r.PathValue("product"), web.Lang(r.Context()), siteURL(r))
+	p, err := h.svc.EOL(r.Context(), r.PathValue("product"), web.Lang(r.Context()), web.SiteURL(r))
 	if err != nil {
 		return err
 	}
