@@ -2,12 +2,10 @@ package app
 
 import (
 	"context"
-	"path/filepath"
 
 	"steward.dev/steward/internal/attachment"
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/notice"
-	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/i18n"
 	"steward.dev/steward/internal/platform/jobs"
@@ -16,18 +14,14 @@ import (
 
 // buildAccess wires data-access transparency (grants, lawful requests, the
 // data-access log, in the audit room) and private attachments, whose bytes
-// live under <data dir>/blobs for either database.
+// live in the app's blob store.
 func (a *App) buildAccess(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) error {
 	orgs := a.orgName
 	a.Access = audit.NewAccess(audit.NewAccessStore(a.DB), a.DB, rec, a.Config.Clock, orgs)
 	a.Access.SetDiscloser(a.discloseLawfulRequest)
 	a.Jobs.Handle(audit.DiscloseJob, func(ctx context.Context, j jobs.Job) error { return a.Access.RunDisclosure(ctx, j.Payload) })
 
-	blobs, err := blob.NewLocal(filepath.Join(a.Config.DataDir, "blobs"))
-	if err != nil {
-		return err
-	}
-	a.Attachments = attachment.NewService(attachment.Deps{Store: attachment.NewStore(a.DB), Blobs: blobs, Audit: rec,
+	a.Attachments = attachment.NewService(attachment.Deps{Store: attachment.NewStore(a.DB), Blobs: a.Blobs, Audit: rec,
 		Access: a.Access, Orgs: orgs, Clock: a.Config.Clock, MaxSize: attachment.DefaultMaxSize})
 
 	audit.NewAccessAPI(a.Access).Routes(rt)

@@ -16,9 +16,11 @@ import (
 	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
+	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/confirm"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/jobs"
+	"steward.dev/steward/internal/platform/signing"
 	"steward.dev/steward/internal/platform/web"
 	webfiles "steward.dev/steward/web"
 )
@@ -44,8 +46,13 @@ type App struct {
 	// Entitlements answers what each organisation may use, and why (not);
 	// it keeps the quota ledger.
 	Entitlements *entitlement.Service
-	Router       *web.Router
-	Handler      http.Handler
+	// Blobs keeps the bytes of attachments and patch artifacts: local files
+	// under <data dir>/blobs, or an S3-compatible store when configured.
+	Blobs blob.Store
+	// Keys are the vendor's signing keys (patch artifacts, licenses).
+	Keys    *signing.Keyring
+	Router  *web.Router
+	Handler http.Handler
 }
 
 // New opens and migrates the database and builds every room.
@@ -99,6 +106,12 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 		_, err := accounts.PurgeDeleted(ctx)
 		return err
 	})
+	if a.Blobs, err = openBlobs(cfg); err != nil {
+		return nil, err
+	}
+	if err := a.buildKeys(recorder, rt); err != nil {
+		return nil, err
+	}
 	if err := a.buildAccess(recorder, pages, rt); err != nil {
 		return nil, err
 	}

@@ -36,9 +36,11 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 			"/api/v1/orgs/{org}/contracts/{id}":            "ctr_demo_hk",
 			"/api/v1/orgs/{org}/contracts/{id}/terminate":  "ctr_demo_hk",
 		}
-		// Routes of the vendor's public tables, which belong to no organisation.
+		// Routes of the vendor's public tables, which belong to no organisation,
+		// and of its own signing keys (vendor_admin only; keys_test.go checks
+		// that customers are refused).
 		public := map[string]bool{"/api/v1/products/{code}": true, "/api/v1/products/{code}/versions": true,
-			"/api/v1/lifecycle/{product}": true}
+			"/api/v1/lifecycle/{product}": true, "/api/v1/keys/{id}/retire": true}
 
 		// Catalog versions are the vendor's public objects, owned by no
 		// organisation: anyone reads them and only the catalog's editors

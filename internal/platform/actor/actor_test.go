@@ -14,6 +14,7 @@ func TestPermissionTable(t *testing.T) {
 		{CreateOrgs, []Role{Agent, VendorAdmin}},
 		{ManageStaff, []Role{VendorAdmin}},
 		{WatchJobs, []Role{VendorAdmin}},
+		{ManageSigningKeys, []Role{VendorAdmin}},
 		{ManageContracts, []Role{Agent, VendorAdmin}},
 		{GrantQuota, []Role{Agent, VendorAdmin}},
 		{EditCatalog, []Role{ProductManager, VendorAdmin}},

@@ -44,6 +44,8 @@ var (
 	ReadAudit = vendorAction("read the audit trail", CustomerAdmin)
 	// ManageStaff: vendor staff accounts.
 	ManageStaff = vendorAction("manage staff")
+	// ManageSigningKeys: rotate and retire the vendor's signing keys.
+	ManageSigningKeys = vendorAction("manage signing keys")
 	// WatchJobs: the console's list of background jobs.
 	WatchJobs = vendorAction("watch background jobs")
 

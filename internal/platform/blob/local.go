@@ -10,11 +10,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Local keeps blobs as files under a directory: <dir>/<last two characters
-// of the key>/<key>. A write goes to a temporary file in the same directory,
-// is synced, then renamed into place, so a blob is either whole or absent.
+// of the key>/<key>. A write goes to a temporary file at the top of the
+// directory, is synced, then renamed into place, so a blob is either whole or
+// absent. Open returns the *os.File itself so that http.ServeContent can hand
+// it to the kernel's sendfile.
 type Local struct{ dir string }
 
 // NewLocal returns a store under dir (created when missing).
@@ -42,11 +45,26 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) (Info, error) 
 	if err != nil {
 		return Info{}, err
 	}
-	dir := filepath.Dir(final)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return Info{}, err
-	}
-	tmp, err := os.CreateTemp(dir, ".put-*")
+	return l.store(ctx, r, func(Info) (string, error) { return final, nil })
+}
+
+// PutContent implements Store. The bytes are spooled to a temporary file at
+// the top of the store while they are hashed, then renamed to the path of
+// their sum; renaming onto bytes already there replaces them with the same
+// bytes, so two uploads of one file at once both succeed.
+func (l *Local) PutContent(ctx context.Context, r io.Reader, want string) (Info, error) {
+	return l.store(ctx, r, func(info Info) (string, error) {
+		if want != "" && !strings.EqualFold(want, info.SHA256) {
+			return "", ErrChecksum
+		}
+		return l.path(info.SHA256)
+	})
+}
+
+// store copies r to a synced temporary file, asks final where it belongs and
+// renames it there; on any error the temporary file is removed.
+func (l *Local) store(ctx context.Context, r io.Reader, final func(Info) (string, error)) (Info, error) {
+	tmp, err := os.CreateTemp(l.dir, ".put-*")
 	if err != nil {
 		return Info{}, err
 	}
@@ -68,12 +86,21 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) (Info, error) 
 	if err := tmp.Close(); err != nil {
 		return Info{}, err
 	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
+	info := Info{Size: size, SHA256: hex.EncodeToString(sum.Sum(nil))}
+	dest, err := final(info)
+	if err != nil {
+		return Info{}, err
+	}
+	dir := filepath.Dir(dest)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return Info{}, err
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
 		return Info{}, err
 	}
 	keep = true
 	syncDir(dir)
-	return Info{Size: size, SHA256: hex.EncodeToString(sum.Sum(nil))}, nil
+	return info, nil
 }
 
 // Open implements Store.
