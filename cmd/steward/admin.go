@@ -93,22 +93,14 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 	var cfg app.Config
 	fs := newFlagSet("backup", stdout)
 	storageFlags(fs, &cfg)
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	// Flags may follow the file too: steward backup FILE --data DIR.
-	file := fs.Arg(0)
-	if fs.NArg() > 1 {
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return err
-		}
-		if fs.NArg() > 0 {
-			return fmt.Errorf("backup takes one file: %w", errUsage)
-		}
+	if len(files) != 1 {
+		return fmt.Errorf("give one backup file: steward backup FILE: %w", errUsage)
 	}
-	if file == "" {
-		return fmt.Errorf("give the backup file: steward backup FILE: %w", errUsage)
-	}
+	file := files[0]
 	if cfg.DatabaseURL != "" {
 		return db.ErrBackupPostgres
 	}

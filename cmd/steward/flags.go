@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
@@ -54,4 +56,28 @@ func newFlagSet(name string, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("steward "+name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	return fs
+}
+
+// parseInterspersed parses args in which flags and positional arguments may
+// mix (steward backup FILE --data DIR) and returns the positional ones, in
+// order; everything after "--" is positional. --help is not an error; a bad
+// flag is a usage error.
+func parseInterspersed(fs *flag.FlagSet, args []string) (positional []string, err error) {
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %w", err, errUsage)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }

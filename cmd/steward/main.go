@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,6 +22,8 @@ Usage:
   steward migrate  [--data DIR] [--database-url URL]
   steward user add --email E --name N --role R [--org ORG_ID] [--locale zh-CN|en]   (password on stdin)
   steward backup   FILE [--data DIR]
+  steward patch publish --server URL --product P --number N --type T --title-zh T --title-en T FILE...
+  steward patch verify  [--server URL] [--keys URL|FILE] FILE
   steward version
 
 Run "steward COMMAND --help" for a command's flags.
@@ -31,7 +34,8 @@ func main() {
 	defer stop()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	slog.SetDefault(logger)
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, logger); err != nil {
+	// --help prints the command's flags; that is not a failure.
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, logger); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "steward:", err)
 		if errors.Is(err, errUsage) {
 			os.Exit(2)
@@ -59,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return userAdd(ctx, args[2:], stdin, stdout)
 	case "backup":
 		return backup(ctx, args[1:], stdout)
+	case "patch":
+		return patchCommand(ctx, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "steward", version())
 		return nil
