@@ -115,7 +115,8 @@ const publishHelp = `steward patch publish: upload a patch's files to a running 
   steward patch publish --server URL --product P --number N --type T \
       --title-zh T --title-en T [flags] FILE...
 
-It creates the patch as a draft (or continues the draft with that number),
+It creates the patch as a draft (or continues the draft with that number,
+which takes the title, type, notes and relations given here),
 uploads each FILE with its SHA-256 so the server can check it, then publishes
 the patch unless --draft is given, and prints each file's SHA-256 and the id
 of the key that signed it. Flags may come before or after the files.
@@ -254,8 +255,14 @@ func findOrCreatePatch(ctx context.Context, c *apiClient, in newPatch, stdout io
 		if p.Number != in.Number || p.Product != in.Product {
 			continue
 		}
-		// The list may leave files out; the patch itself lists them.
-		if err := c.call(ctx, http.MethodGet, "/api/v1/patches/"+url.PathEscape(p.ID), nil, &p); err != nil {
+		path := "/api/v1/patches/" + url.PathEscape(p.ID)
+		var err error
+		if p.Status == "draft" {
+			err = c.call(ctx, http.MethodPatch, path, draftEdit(in), &p)
+		} else {
+			err = c.call(ctx, http.MethodGet, path, nil, &p) // the list may leave files out
+		}
+		if err != nil {
 			return remotePatch{}, err
 		}
 		fmt.Fprintf(stdout, "continuing %s patch %s (%s %s)\n", p.Status, p.ID, p.Product, p.Number)
@@ -267,6 +274,18 @@ func findOrCreatePatch(ctx context.Context, c *apiClient, in newPatch, stdout io
 	}
 	fmt.Fprintf(stdout, "created draft %s (%s %s)\n", p.ID, p.Product, p.Number)
 	return p, nil
+}
+
+// draftEdit is the PATCH that makes a draft what the command line says, so
+// that a title or range corrected on a re-run is not lost; the notes change
+// only when a notes file is given.
+func draftEdit(in newPatch) map[string]any {
+	edit := map[string]any{"type": in.Type, "title": in.Title, "applies_to": in.AppliesTo,
+		"requires": in.Requires, "supersedes": in.Supersedes, "conflicts_with": in.ConflictsWith}
+	if in.Notes != (bilingual{}) {
+		edit["notes"] = in.Notes
+	}
+	return edit
 }
 
 // uploadFile sends file to the draft p unless p already holds it with the
