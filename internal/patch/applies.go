@@ -2,6 +2,7 @@ package patch
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,33 +13,21 @@ const maxVersionParts = 8
 
 // CompareVersions compares dotted numeric versions part by part,
 // numerically: "8.10" > "8.9", and a missing part counts as 0, so "8.0" ==
-// "8.0.0". It returns -1, 0 or +1. Parts are compared as decimal strings
-// (leading zeros dropped, then the longer one is larger), so no part can
-// overflow and nothing is allocated; strings that are not ValidVersion
-// still get a consistent order, though not a meaningful one.
+// "8.0.0". It returns -1, 0 or +1. So that any two strings have an order, a
+// string that is not ValidVersion sorts before every version, and two such
+// strings compare as text.
 func CompareVersions(a, b string) int {
-	for a != "" || b != "" {
-		var x, y string
-		x, a, _ = strings.Cut(a, ".")
-		y, b, _ = strings.Cut(b, ".")
-		if d := comparePart(x, y); d != 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-// comparePart compares two decimal numbers written as strings; an empty
-// part is 0.
-func comparePart(x, y string) int {
-	x, y = strings.TrimLeft(x, "0"), strings.TrimLeft(y, "0")
-	if len(x) != len(y) {
-		if len(x) < len(y) {
-			return -1
-		}
+	x, okA := parseVersion(a)
+	y, okB := parseVersion(b)
+	switch {
+	case okA && okB:
+		return x.compare(y)
+	case okA:
 		return 1
+	case okB:
+		return -1
 	}
-	return strings.Compare(x, y)
+	return strings.Compare(a, b)
 }
 
 // ValidVersion reports whether s is a version Steward can compare: one to
@@ -46,46 +35,50 @@ func comparePart(x, y string) int {
 // 4294967295. "8", "8.1.3" and "10.0.2.17" are versions; "", "v8", "8.x",
 // "8..1", "+8" and "8.1-beta" are not.
 func ValidVersion(s string) bool {
-	parts := 0
+	_, ok := parseVersion(s)
+	return ok
+}
+
+// version is a parsed ValidVersion. The parts it does not have are 0, so
+// that comparing all parts pads the shorter version with zeros.
+type version struct {
+	parts [maxVersionParts]uint32
+	n     int
+}
+
+func parseVersion(s string) (version, bool) {
+	var v version
 	for {
 		part, rest, more := strings.Cut(s, ".")
-		if !validPart(part) {
-			return false
+		if v.n == maxVersionParts || part == "" || strings.TrimLeft(part, "0123456789") != "" {
+			return version{}, false
 		}
-		if parts++; parts > maxVersionParts {
-			return false
+		x, err := strconv.ParseUint(part, 10, 32)
+		if err != nil {
+			return version{}, false
 		}
+		v.parts[v.n] = uint32(x)
+		v.n++
 		if !more {
-			return true
+			return v, true
 		}
 		s = rest
 	}
 }
 
-func validPart(p string) bool {
-	if p == "" {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		if p[i] < '0' || p[i] > '9' {
-			return false
-		}
-	}
-	_, err := strconv.ParseUint(p, 10, 32)
-	return err == nil
-}
+func (v version) compare(w version) int { return slices.Compare(v.parts[:], w.parts[:]) }
 
-// canonicalVersion writes a valid version without leading zeros in its
-// parts ("08.01" → "8.1"), keeping the number of parts a person wrote.
-func canonicalVersion(v string) string {
-	parts := strings.Split(v, ".")
-	for i, p := range parts {
-		if p = strings.TrimLeft(p, "0"); p == "" {
-			p = "0"
+// String writes v without leading zeros in its parts ("08.01" → "8.1"),
+// keeping the number of parts a person wrote.
+func (v version) String() string {
+	var b strings.Builder
+	for i, x := range v.parts[:v.n] {
+		if i > 0 {
+			b.WriteByte('.')
 		}
-		parts[i] = p
+		b.WriteString(strconv.FormatUint(uint64(x), 10))
 	}
-	return strings.Join(parts, ".")
+	return b.String()
 }
 
 // AppliesTo is a parsed applicability string: the versions of its product a
@@ -99,7 +92,7 @@ type AppliesTo struct {
 
 type comparison struct {
 	op      operator
-	version string // valid and canonical
+	version version
 }
 
 type operator uint8
@@ -118,8 +111,8 @@ var operators = map[string]operator{"=": opEqual, ">=": opAtLeast, "<=": opAtMos
 
 var operatorText = [...]string{opEqual: "", opAtLeast: ">=", opAtMost: "<=", opAbove: ">", opBelow: "<"}
 
-func (c comparison) holds(version string) bool {
-	d := CompareVersions(version, c.version)
+func (c comparison) holds(v version) bool {
+	d := v.compare(c.version)
 	switch c.op {
 	case opAtLeast:
 		return d >= 0
@@ -244,14 +237,15 @@ func (p *parser) comparison() (comparison, error) {
 	for p.pos < len(p.s) && !isSpace(p.s[p.pos]) && p.s[p.pos] != '|' {
 		p.pos++
 	}
-	v := p.s[at:p.pos]
-	switch {
-	case v == "":
+	text := p.s[at:p.pos]
+	if text == "" {
 		return comparison{}, &SyntaxError{Offset: start, Code: errMissingVersion, Text: opText}
-	case !ValidVersion(v):
-		return comparison{}, &SyntaxError{Offset: at, Code: errBadVersion, Text: v}
 	}
-	return comparison{op: op, version: canonicalVersion(v)}, nil
+	v, ok := parseVersion(text)
+	if !ok {
+		return comparison{}, &SyntaxError{Offset: at, Code: errBadVersion, Text: text}
+	}
+	return comparison{op: op, version: v}, nil
 }
 
 // satisfiable reports whether some version lies within all of alt's
@@ -270,7 +264,7 @@ func satisfiable(alt []comparison) bool {
 	if low == nil || high == nil {
 		return true
 	}
-	d := CompareVersions(low.version, high.version)
+	d := low.version.compare(high.version)
 	return d < 0 || d == 0 && low.op != opAbove && high.op != opBelow
 }
 
@@ -278,7 +272,7 @@ func tighterLow(c, than *comparison) bool {
 	if than == nil {
 		return true
 	}
-	d := CompareVersions(c.version, than.version)
+	d := c.version.compare(than.version)
 	return d > 0 || d == 0 && c.op == opAbove
 }
 
@@ -286,30 +280,31 @@ func tighterHigh(c, than *comparison) bool {
 	if than == nil {
 		return true
 	}
-	d := CompareVersions(c.version, than.version)
+	d := c.version.compare(than.version)
 	return d < 0 || d == 0 && c.op == opBelow
 }
 
 // Matches reports whether a patch with this applicability can be installed
 // on version. A version that is not ValidVersion matches nothing.
 func (a AppliesTo) Matches(version string) bool {
-	return ValidVersion(version) && a.matchesValid(version)
+	v, ok := parseVersion(version)
+	return ok && a.matches(v)
 }
 
-// matchesValid is Matches for a version already known to be valid, so that
-// a plan checks the version once rather than once per patch.
-func (a AppliesTo) matchesValid(version string) bool {
+// matches is Matches for a parsed version, so that a plan parses the
+// version once rather than once per patch.
+func (a AppliesTo) matches(v version) bool {
 	for _, alt := range a.alternatives {
-		if allHold(alt, version) {
+		if allHold(alt, v) {
 			return true
 		}
 	}
 	return false
 }
 
-func allHold(alt []comparison, version string) bool {
+func allHold(alt []comparison, v version) bool {
 	for _, c := range alt {
-		if !c.holds(version) {
+		if !c.holds(v) {
 			return false
 		}
 	}
@@ -332,7 +327,7 @@ func (a AppliesTo) String() string {
 				b.WriteByte(' ')
 			}
 			b.WriteString(operatorText[c.op])
-			b.WriteString(c.version)
+			b.WriteString(c.version.String())
 		}
 	}
 	return b.String()

@@ -23,6 +23,10 @@ func TestVersionsCompareNumericallyPartByPart(t *testing.T) {
 		{"4294967295", "4294967294", 1},
 		{"1.2.3", "1.2.3", 0},
 		{"0", "0.0.1", -1},
+		{"v8", "0", -1},
+		{"8", "8.x", 1},
+		{"8.x", "8.y", -1},
+		{"8.x", "8.x", 0},
 	}
 	for _, tt := range tests {
 		if got := CompareVersions(tt.a, tt.b); got != tt.want {
@@ -154,7 +158,7 @@ func probes(a AppliesTo, extra string) []string {
 	out := []string{"0", "8", "8.1", "9.0.0", extra}
 	for _, alt := range a.alternatives {
 		for _, c := range alt {
-			v := c.version
+			v := c.version.String()
 			out = append(out, v, v+".0", v+".1")
 			i := strings.LastIndexByte(v, '.') + 1
 			last := v[i:]
