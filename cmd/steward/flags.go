@@ -38,8 +38,10 @@ func envBool(name string) bool {
 	return b
 }
 
-func envInt(name string, fallback int) int {
-	n, err := strconv.Atoi(env(name, strconv.Itoa(fallback)))
+func envInt(name string, fallback int) int { return int(envInt64(name, int64(fallback))) }
+
+func envInt64(name string, fallback int64) int64 {
+	n, err := strconv.ParseInt(env(name, strconv.FormatInt(fallback, 10)), 10, 64)
 	if err != nil {
 		return fallback
 	}

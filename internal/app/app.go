@@ -16,6 +16,7 @@ import (
 	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
+	"steward.dev/steward/internal/patch"
 	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/confirm"
 	"steward.dev/steward/internal/platform/db"
@@ -50,7 +51,10 @@ type App struct {
 	// under <data dir>/blobs, or an S3-compatible store when configured.
 	Blobs blob.Store
 	// Keys are the vendor's signing keys (patch artifacts, licenses).
-	Keys    *signing.Keyring
+	Keys *signing.Keyring
+	// Patches are the vendor's patches with their signed files, entitled
+	// downloads and per-organisation download counts.
+	Patches *patch.Service
 	Router  *web.Router
 	Handler http.Handler
 }
@@ -118,6 +122,9 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	a.buildCatalog(recorder, pages, rt)
 	a.buildContracts(recorder, pages, rt)
 	a.buildEntitlements(recorder, pages, rt)
+	if err := a.buildPatches(recorder, rt); err != nil {
+		return nil, err
+	}
 
 	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
@@ -168,6 +175,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	defer a.runJobs(ctx)()
+	defer a.flushDownloads(ctx)()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"steward.dev/steward/internal/account"
+	"steward.dev/steward/internal/patch"
 	"steward.dev/steward/internal/platform/clock"
 )
 
@@ -26,6 +27,9 @@ type Config struct {
 	// before the purge job removes it (default 30 days).
 	RestoreWindow time.Duration
 
+	// PatchMaxBytes is the largest patch file accepted (default 4 GiB).
+	PatchMaxBytes int64
+
 	// JobPoll is how often the job runner looks for due jobs (default 5 s).
 	JobPoll time.Duration
 
@@ -33,6 +37,10 @@ type Config struct {
 	Hasher account.Hasher
 	Logger *slog.Logger
 }
+
+// DefaultPatchMaxBytes is the largest patch file accepted unless
+// configured otherwise.
+const DefaultPatchMaxBytes = patch.DefaultMaxFileSize
 
 // DefaultJobPoll is how often the job runner looks for due jobs.
 const DefaultJobPoll = 5 * time.Second
@@ -55,6 +63,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.RestoreWindow <= 0 {
 		c.RestoreWindow = DefaultRestoreWindow
+	}
+	if c.PatchMaxBytes <= 0 {
+		c.PatchMaxBytes = DefaultPatchMaxBytes
 	}
 	if c.JobPoll <= 0 {
 		c.JobPoll = DefaultJobPoll
