@@ -4,8 +4,10 @@
 #
 # Needs only Go (and gcc for -race) on Debian: it installs Debian's postgresql
 # and chromium packages when they are missing (as root, or with sudo), starts a
-# throwaway PostgreSQL server on 127.0.0.1:54329 through scripts/postgres.sh,
-# and stops that server again at the end if it started it.
+# throwaway PostgreSQL server on 127.0.0.1:54329 through scripts/postgres.sh
+# and an S3-compatible server (versitygw, built with go install the first
+# time) on 127.0.0.1:54330 through scripts/s3.sh, and stops them again at the
+# end if it started them.
 #
 # Usage: scripts/test.sh     (CI runs it through .ci/run)
 set -euo pipefail
@@ -40,13 +42,18 @@ summary() {
 # --- setup: PostgreSQL and Chromium ---------------------------------------
 
 pg_started=$(mktemp)
+s3_started=$(mktemp)
 unit_log=$(mktemp)
 cleanup() {
   if [ -s "$pg_started" ]; then
     echo "==> stopping the PostgreSQL server this run started"
     scripts/postgres.sh stop || true
   fi
-  rm -f "$pg_started" "$unit_log"
+  if [ -s "$s3_started" ]; then
+    echo "==> stopping the S3 server this run started"
+    scripts/s3.sh stop || true
+  fi
+  rm -f "$pg_started" "$s3_started" "$unit_log"
 }
 trap cleanup EXIT
 
@@ -56,6 +63,14 @@ start_postgres() {
   STEWARD_TEST_PG=$(STEWARD_PG_STARTED_FILE=$pg_started scripts/postgres.sh) || return 1
   export STEWARD_TEST_PG
   echo "STEWARD_TEST_PG=$STEWARD_TEST_PG"
+}
+
+start_s3() {
+  # Like postgres.sh: s3.sh installs versitygw when needed, prints the URL
+  # and writes to $s3_started only when it started the server itself.
+  STEWARD_TEST_S3=$(STEWARD_S3_STARTED_FILE=$s3_started scripts/s3.sh) || return 1
+  export STEWARD_TEST_S3
+  echo "STEWARD_TEST_S3=$STEWARD_TEST_S3"
 }
 
 install_chromium() {
@@ -72,6 +87,8 @@ install_chromium() {
 go version
 # Setup failures stop the run: nothing after them would mean anything.
 part "postgresql" start_postgres
+[ "$failed" = 0 ] || { summary; exit 1; }
+part "s3 (versitygw)" start_s3
 [ "$failed" = 0 ] || { summary; exit 1; }
 part "chromium" install_chromium
 [ "$failed" = 0 ] || { summary; exit 1; }

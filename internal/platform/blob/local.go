@@ -3,7 +3,6 @@ package blob
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -86,7 +85,7 @@ func (l *Local) store(ctx context.Context, r io.Reader, final func(Info) (string
 	if err := tmp.Close(); err != nil {
 		return Info{}, err
 	}
-	info := Info{Size: size, SHA256: hex.EncodeToString(sum.Sum(nil))}
+	info := Info{Size: size, SHA256: hexSum(sum)}
 	dest, err := final(info)
 	if err != nil {
 		return Info{}, err
