@@ -133,21 +133,36 @@ func (c *cache) putOrg(orgID string, e *orgEntry, gen uint64) {
 	}
 }
 
-// missingVersions returns the perpetual contracts' versions not cached yet.
-func (c *cache) missingVersions(cs []contract.Contract) ([]versionKey, uint64) {
+// versionSet is the lifecycle versions one evaluation reads.
+type versionSet map[versionKey]versionHit
+
+// lookup is the engine's LifecycleLookup.
+func (vs versionSet) lookup(product, name string) (lifecycle.Version, bool) {
+	h := vs[versionKey{product, name}]
+	return h.v, h.ok
+}
+
+// versionsOf returns the cached versions of the perpetual contracts and
+// those not cached yet. The evaluation reads its own copy, so that a forget
+// between the fill and the evaluation (another instance's notice arriving)
+// cannot make a version look unknown.
+func (c *cache) versionsOf(cs []contract.Contract) (versionSet, []versionKey, uint64) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	have := versionSet{}
 	var missing []versionKey
 	for i := range cs {
 		if cs[i].Deployment != catalog.PrivateCloudPerpetual {
 			continue
 		}
 		k := versionKey{cs[i].Product, cs[i].Version}
-		if _, ok := c.versions[k]; !ok {
+		if h, ok := c.versions[k]; ok {
+			have[k] = h
+		} else {
 			missing = append(missing, k)
 		}
 	}
-	return missing, c.versionGen
+	return have, missing, c.versionGen
 }
 
 func (c *cache) putVersion(k versionKey, h versionHit, gen uint64) {
@@ -159,14 +174,6 @@ func (c *cache) putVersion(k versionKey, h versionHit, gen uint64) {
 		}
 		c.versions[k] = h
 	}
-}
-
-// version is the engine's LifecycleLookup.
-func (c *cache) version(product, name string) (lifecycle.Version, bool) {
-	c.mu.RLock()
-	h := c.versions[versionKey{product, name}]
-	c.mu.RUnlock()
-	return h.v, h.ok
 }
 
 func (c *cache) orgUsage(orgID string) (map[usageKey]Usage, bool, uint64) {

@@ -147,14 +147,14 @@ func (s *Service) input(ctx context.Context, orgID string, at time.Time, day str
 		org = &orgEntry{region: region, contracts: cs}
 		s.cache.putOrg(orgID, org, gen)
 	}
-	if missing, gen := s.cache.missingVersions(org.contracts); len(missing) > 0 {
-		for _, k := range missing {
-			v, ok, err := s.d.Lifecycle.Version(ctx, k.product, k.name)
-			if err != nil {
-				return Input{}, err
-			}
-			s.cache.putVersion(k, versionHit{v, ok}, gen)
+	versions, missing, gen := s.cache.versionsOf(org.contracts)
+	for _, k := range missing {
+		v, ok, err := s.d.Lifecycle.Version(ctx, k.product, k.name)
+		if err != nil {
+			return Input{}, err
 		}
+		versions[k] = versionHit{v, ok}
+		s.cache.putVersion(k, versions[k], gen)
 	}
 	usage, ok, gen := s.cache.orgUsage(orgID)
 	if !ok {
@@ -165,7 +165,7 @@ func (s *Service) input(ctx context.Context, orgID string, at time.Time, day str
 		usage = u
 		s.cache.putUsage(orgID, u, gen)
 	}
-	return Input{Region: org.region, Catalog: cat, Contracts: org.contracts, Lifecycle: s.cache.version,
+	return Input{Region: org.region, Catalog: cat, Contracts: org.contracts, Lifecycle: versions.lookup,
 		Usage: usageLookup(usage).lookup, At: at, today: day}, nil
 }
 

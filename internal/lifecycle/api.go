@@ -21,6 +21,7 @@ func (h *API) Routes(rt *web.Router) {
 	rt.API("POST /api/v1/products", web.Authed(h.create))
 	rt.API("GET /api/v1/products/{code}", h.get)
 	rt.API("POST /api/v1/products/{code}/versions", web.Authed(h.addVersion))
+	rt.API("PATCH /api/v1/products/{code}/versions/{name}", web.Authed(h.editDates))
 	rt.API("GET /api/v1/lifecycle", h.eolList)
 	rt.API("GET /api/v1/lifecycle/{product}", h.eolProduct)
 }
@@ -76,4 +77,13 @@ func (h *API) addVersion(w http.ResponseWriter, r *http.Request, a *actor.Actor)
 		return err
 	}
 	return web.Created(w, "/api/v1/products/"+code, v)
+}
+
+func (h *API) editDates(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	var in DatesEdit
+	if err := decode(r, a, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.EditDates(r.Context(), a, r.PathValue("code"), r.PathValue("name"), in)
+	return web.Respond(w, http.StatusOK, v, err)
 }

@@ -23,6 +23,7 @@ func (p *Pages) Routes(rt *web.Router) {
 	rt.Page("GET /console/products", p.list)
 	rt.Page("GET /lifecycle", p.lifecycle)
 	rt.Page("GET /lifecycle/{product}", p.lifecycleProduct)
+	rt.Page("GET /lifecycle/changes.atom", p.changesFeed)
 	rt.Page("POST /console/products/{code}/versions", p.addVersion)
 }
 

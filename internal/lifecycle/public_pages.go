@@ -73,10 +73,19 @@ func (p *Pages) lifecycle(w http.ResponseWriter, r *http.Request) error {
 	return p.pages.Render(w, r, http.StatusOK, "lifecycle", data)
 }
 
+// productFormats serve /lifecycle/{product}.{ext}: the router matches
+// whole path segments, so the product page dispatches on the suffix.
+var productFormats = map[string]func(p *Pages, w http.ResponseWriter, r *http.Request, code string) error{
+	".ics":  (*Pages).calendar,
+	".atom": (*Pages).productFeed,
+}
+
 func (p *Pages) lifecycleProduct(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("product")
-	if c, ok := strings.CutSuffix(code, ".ics"); ok {
-		return p.calendar(w, r, c)
+	for ext, serve := range productFormats {
+		if c, ok := strings.CutSuffix(code, ext); ok {
+			return serve(p, w, r, c)
+		}
 	}
 	d, err := p.svc.Detail(r.Context(), code)
 	if err != nil {

@@ -35,14 +35,21 @@ var codePattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 
 const maxName = 100
 
+// reservedCode cannot name a product: /lifecycle/changes.atom is the feed of
+// every product, so its own feed would be unreachable.
+const reservedCode = "changes"
+
 // normalize trims the product's texts and checks it: a code of lower-case
 // letters, digits, - and _; both names; known, distinct deployment kinds;
 // modules with distinct codes and both names.
 func (p *Product) normalize() error {
 	var bad problem.Invalid
 	p.Code = strings.TrimSpace(p.Code)
-	if !codePattern.MatchString(p.Code) {
+	switch {
+	case !codePattern.MatchString(p.Code):
 		bad.Add("code", "field.code")
+	case p.Code == reservedCode:
+		bad.Add("code", "field.code_reserved")
 	}
 	checkText(&bad, "name", &p.Name)
 	if len(p.Deployments) == 0 {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/notice"
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/clock"
 	"steward.dev/steward/internal/platform/db"
@@ -18,13 +19,36 @@ var (
 	ErrVersionExists = problem.New(http.StatusConflict, "product.version_exists")
 )
 
+// Notices posts to the notice inbox inside the caller's transaction
+// (*notice.Service is one).
+type Notices interface {
+	Post(ctx context.Context, tx *db.Tx, userIDs []string, m notice.Message) error
+}
+
+// AffectedAdmins lists the customer_admins of the organisations with an
+// active contract on a product's version, read through q (the caller's
+// transaction). app wires it to the contract and account rooms, which
+// lifecycle cannot import (contract imports lifecycle).
+type AffectedAdmins func(ctx context.Context, q db.Querier, product, version string) ([]string, error)
+
+// Deps are what the service is built from.
+type Deps struct {
+	Store          *Store
+	Audit          *audit.Recorder
+	Clock          clock.Clock
+	Notices        Notices
+	AffectedAdmins AffectedAdmins
+}
+
 // Service holds the lifecycle table's use cases. Anyone may read it (it is
 // the vendor's public product lifecycle page); product_manager and
 // vendor_admin change it.
 type Service struct {
-	store *Store
-	audit *audit.Recorder
-	clock clock.Clock
+	store          *Store
+	audit          *audit.Recorder
+	clock          clock.Clock
+	notices        Notices
+	affectedAdmins AffectedAdmins
 	// OnChange, when set, is called after every committed change (the
 	// entitlement engine's cache forgets). Set it before serving.
 	OnChange func()
@@ -33,8 +57,8 @@ type Service struct {
 }
 
 // NewService returns the lifecycle service.
-func NewService(store *Store, rec *audit.Recorder, c clock.Clock) *Service {
-	return &Service{store: store, audit: rec, clock: c}
+func NewService(d Deps) *Service {
+	return &Service{store: d.Store, audit: d.Audit, clock: d.Clock, notices: d.Notices, affectedAdmins: d.AffectedAdmins}
 }
 
 func (s *Service) changed() {
@@ -137,12 +161,16 @@ func (s *Service) addVersion(ctx context.Context, product string, v *Version) er
 		return err
 	}
 	err := s.store.DB().InTx(ctx, func(tx *db.Tx) error {
-		if err := s.store.InsertVersion(ctx, tx, *v, s.clock.Now()); err != nil {
+		now := s.clock.Now()
+		if err := s.store.InsertVersion(ctx, tx, *v, now); err != nil {
+			return err
+		}
+		c := newChange(ChangeVersionAdded, Version{}, *v, now)
+		if err := s.store.InsertChange(ctx, tx, c); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Entry{Action: "product.version_create", TargetType: "product_version", TargetID: product + "/" + v.Name,
-			Changes: audit.Diff(nil, audit.Fields{"released_on": v.ReleasedOn, "standard_support_until": v.StandardSupportUntil,
-				"extended_support_until": v.ExtendedSupportUntil})})
+			Changes: c.audited()})
 	})
 	if err == nil {
 		s.changed()

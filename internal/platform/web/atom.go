@@ -107,12 +107,13 @@ func SiteURL(r *http.Request) string {
 }
 
 // TagURI is a tag: URI (RFC 4151) minted by this site for a feed or entry
-// id: the request's host name (without port), the day the thing was
-// first published, and a path that never changes for it.
-func TagURI(r *http.Request, day time.Time, specific string) string {
+// id: the request's host name (without port), a date on which the site
+// held it (YYYY, YYYY-MM or YYYY-MM-DD) and a path that never changes for
+// the thing named.
+func TagURI(r *http.Request, date, specific string) string {
 	host := r.Host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	return "tag:" + host + "," + day.UTC().Format(time.DateOnly) + ":" + specific
+	return "tag:" + host + "," + date + ":" + specific
 }
