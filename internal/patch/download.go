@@ -124,10 +124,26 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, orgID string, p 
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{}) // not supported by test recorders: nothing to lift there
 	_ = rc.SetWriteDeadline(time.Time{})
-	if orgID != "" && r.Method == http.MethodGet && StartsAtZero(effectiveRange(r, f), f.Size) {
+	if orgID != "" && r.Method == http.MethodGet && !notModified(r, f) && StartsAtZero(effectiveRange(r, f), f.Size) {
 		s.Downloads.Add(p.ID, f.Name, orgID)
 	}
 	http.ServeContent(w, r, "", f.CreatedAt, body)
+}
+
+// notModified reports whether http.ServeContent answers 304: an
+// If-None-Match naming the file's entity tag (or *), or else an
+// If-Modified-Since not before it was stored.
+func notModified(r *http.Request, f File) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, tag := range strings.Split(inm, ",") {
+			if tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/"); tag == "*" || tag == f.ETag() {
+				return true
+			}
+		}
+		return false
+	}
+	t, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	return err == nil && f.CreatedAt.Unix() <= t.Unix()
 }
 
 // effectiveRange is the Range header http.ServeContent will honour: none
