@@ -116,8 +116,8 @@ func readServerError(res *http.Response) error {
 	if json.Unmarshal(raw, e) != nil || e.Detail == "" {
 		// Not a problem document (a proxy's error page): its start, on one line.
 		e.Detail = strings.Join(strings.Fields(string(raw)), " ")
-		if len(e.Detail) > 200 {
-			e.Detail = e.Detail[:200] + "…"
+		if r := []rune(e.Detail); len(r) > 200 {
+			e.Detail = string(r[:200]) + "…"
 		}
 		if e.Detail == "" {
 			e.Detail = http.StatusText(res.StatusCode)

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"steward.dev/steward/internal/patch"
 )
 
 const patchUsage = `Usage:
@@ -44,52 +46,6 @@ func patchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 const uploadAttempts = 4
 
 var uploadBackoff = 2 * time.Second
-
-// patchFile is a patch's file as the API shows it.
-type patchFile struct {
-	Name      string `json:"name"`
-	Size      int64  `json:"size"`
-	SHA256    string `json:"sha256"`
-	Signature string `json:"signature"`
-	KeyID     string `json:"key_id"`
-	Status    string `json:"status"`
-}
-
-// remotePatch is a patch as the API shows it.
-type remotePatch struct {
-	ID      string      `json:"id"`
-	Number  string      `json:"number"`
-	Product string      `json:"product"`
-	Status  string      `json:"status"`
-	Files   []patchFile `json:"files"`
-}
-
-func (p remotePatch) file(name string) (patchFile, bool) {
-	for _, f := range p.Files {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return patchFile{}, false
-}
-
-type bilingual struct {
-	Zh string `json:"zh"`
-	En string `json:"en"`
-}
-
-// newPatch is the body of POST /api/v1/patches.
-type newPatch struct {
-	Number        string    `json:"number"`
-	Product       string    `json:"product"`
-	Type          string    `json:"type"`
-	Title         bilingual `json:"title"`
-	Notes         bilingual `json:"notes"`
-	AppliesTo     string    `json:"applies_to"`
-	Requires      []string  `json:"requires"`
-	Supersedes    []string  `json:"supersedes"`
-	ConflictsWith []string  `json:"conflicts_with"`
-}
 
 // listFlag is a comma-separated list of patch numbers.
 type listFlag struct{ items *[]string }
@@ -132,7 +88,7 @@ Flags:
 `
 
 func patchPublish(ctx context.Context, args []string, stdout io.Writer) error {
-	in := newPatch{Requires: []string{}, Supersedes: []string{}, ConflictsWith: []string{}}
+	in := patch.Input{Requires: []string{}, Supersedes: []string{}, ConflictsWith: []string{}}
 	var server, token, notesZh, notesEn string
 	var draft bool
 	fs := newFlagSet("patch publish", stdout)
@@ -187,7 +143,7 @@ func patchPublish(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("%s: %w\nRun the same command again to continue; files already uploaded are skipped", file, err)
 		}
 	}
-	if !draft && p.Status == "draft" {
+	if !draft && p.Status == patch.Draft {
 		if err := c.call(ctx, http.MethodPost, "/api/v1/patches/"+url.PathEscape(p.ID)+"/publish", nil, nil); err != nil {
 			return fmt.Errorf("publish %s: %w", in.Number, err)
 		}
@@ -243,13 +199,13 @@ func readNotes(file string) (string, error) {
 
 // findOrCreatePatch returns the product's patch with in's number, creating
 // a draft when there is none, so that publishing can be run again.
-func findOrCreatePatch(ctx context.Context, c *apiClient, in newPatch, stdout io.Writer) (remotePatch, error) {
+func findOrCreatePatch(ctx context.Context, c *apiClient, in patch.Input, stdout io.Writer) (patch.Patch, error) {
 	var list struct {
-		Items []remotePatch `json:"items"`
+		Items []patch.Patch `json:"items"`
 	}
 	q := url.Values{"product": {in.Product}, "number": {in.Number}}
 	if err := c.call(ctx, http.MethodGet, "/api/v1/patches?"+q.Encode(), nil, &list); err != nil {
-		return remotePatch{}, err
+		return patch.Patch{}, err
 	}
 	for _, p := range list.Items {
 		if p.Number != in.Number || p.Product != in.Product {
@@ -257,20 +213,20 @@ func findOrCreatePatch(ctx context.Context, c *apiClient, in newPatch, stdout io
 		}
 		path := "/api/v1/patches/" + url.PathEscape(p.ID)
 		var err error
-		if p.Status == "draft" {
+		if p.Status == patch.Draft {
 			err = c.call(ctx, http.MethodPatch, path, draftEdit(in), &p)
 		} else {
 			err = c.call(ctx, http.MethodGet, path, nil, &p) // the list may leave files out
 		}
 		if err != nil {
-			return remotePatch{}, err
+			return patch.Patch{}, err
 		}
 		fmt.Fprintf(stdout, "continuing %s patch %s (%s %s)\n", p.Status, p.ID, p.Product, p.Number)
 		return p, nil
 	}
-	var p remotePatch
+	var p patch.Patch
 	if err := c.call(ctx, http.MethodPost, "/api/v1/patches", in, &p); err != nil {
-		return remotePatch{}, err
+		return patch.Patch{}, err
 	}
 	fmt.Fprintf(stdout, "created draft %s (%s %s)\n", p.ID, p.Product, p.Number)
 	return p, nil
@@ -279,10 +235,10 @@ func findOrCreatePatch(ctx context.Context, c *apiClient, in newPatch, stdout io
 // draftEdit is the PATCH that makes a draft what the command line says, so
 // that a title or range corrected on a re-run is not lost; the notes change
 // only when a notes file is given.
-func draftEdit(in newPatch) map[string]any {
+func draftEdit(in patch.Input) map[string]any {
 	edit := map[string]any{"type": in.Type, "title": in.Title, "applies_to": in.AppliesTo,
 		"requires": in.Requires, "supersedes": in.Supersedes, "conflicts_with": in.ConflictsWith}
-	if in.Notes != (bilingual{}) {
+	if in.Notes != (patch.Text{}) {
 		edit["notes"] = in.Notes
 	}
 	return edit
@@ -290,17 +246,17 @@ func draftEdit(in newPatch) map[string]any {
 
 // uploadFile sends file to the draft p unless p already holds it with the
 // same SHA-256, retrying failures that may pass.
-func uploadFile(ctx context.Context, c *apiClient, p remotePatch, file string, stdout io.Writer) error {
+func uploadFile(ctx context.Context, c *apiClient, p patch.Patch, file string, stdout io.Writer) error {
 	name := filepath.Base(file)
 	size, sum, err := hashFile(file)
 	if err != nil {
 		return err
 	}
-	if have, ok := p.file(name); ok && have.SHA256 == sum {
+	if have, ok := p.File(name); ok && have.SHA256 == sum {
 		fmt.Fprintf(stdout, "%s: already uploaded (sha256:%s), skipped\n", name, sum)
 		return nil
 	}
-	if p.Status != "draft" {
+	if p.Status != patch.Draft {
 		return fmt.Errorf("%s %s is already %s and its files can no longer change; publish the new files under a new --number", p.Product, p.Number, p.Status)
 	}
 	bar := newProgress(os.Stderr, isTerminal(os.Stderr), name, size)

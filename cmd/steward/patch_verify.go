@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"steward.dev/steward/internal/patch"
 	"steward.dev/steward/internal/platform/signing"
 )
 
@@ -31,23 +32,9 @@ that is not or no longer trusted) and exits 1.
 Flags:
 `
 
-// signatureAnswer is GET /api/v1/signatures/{sha256}.
-type signatureAnswer struct {
-	SHA256    string `json:"sha256"`
-	Size      int64  `json:"size"`
-	Signature string `json:"signature"`
-	KeyID     string `json:"key_id"`
-	Files     []struct {
-		Number  string `json:"number"`
-		Product string `json:"product"`
-		Name    string `json:"name"`
-		Status  string `json:"status"`
-	} `json:"files"`
-}
-
 func patchVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	var server, keysFrom string
-	var sig signatureAnswer
+	var sig patch.Signature
 	fs := newFlagSet("patch verify", stdout)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyHelp)
@@ -123,13 +110,13 @@ func verifyFailure(err error, keyID string) string {
 	return err.Error()
 }
 
-// publishedIn names the patches that publish the file, marking those that
-// were withdrawn since.
-func publishedIn(sig signatureAnswer) string {
+// publishedIn names the patches that publish the file, marking a file the
+// server took out of service (quarantined by its scrub).
+func publishedIn(sig patch.Signature) string {
 	var numbers []string
 	for _, f := range sig.Files {
 		n := f.Number
-		if f.Status != "" && f.Status != "published" {
+		if f.Status != "" && f.Status != patch.FileAvailable {
 			n += " (" + f.Status + ")"
 		}
 		numbers = append(numbers, n)
