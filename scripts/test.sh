@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of Steward: go vet, the Go tests under the race detector on
-# SQLite and PostgreSQL, and the browser tests in headless Chromium.
+# SQLite and PostgreSQL, the browser tests in headless Chromium, and the
+# acceptance tests that drive the steward binary with curl and aria2c.
 #
-# Needs only Go (and gcc for -race) on Debian: it installs Debian's postgresql
-# and chromium packages when they are missing (as root, or with sudo), starts a
-# throwaway PostgreSQL server on 127.0.0.1:54329 through scripts/postgres.sh
+# Needs only Go (and gcc for -race) on Debian: it installs Debian's postgresql,
+# chromium, curl and aria2 packages when they are missing (as root, or with
+# sudo), starts a throwaway PostgreSQL server on 127.0.0.1:54329 through scripts/postgres.sh
 # and an S3-compatible server (versitygw, built with go install the first
 # time) on 127.0.0.1:54330 through scripts/s3.sh, and stops them again at the
 # end if it started them.
@@ -84,6 +85,20 @@ install_chromium() {
   chromium=/usr/bin/chromium
 }
 
+# The download tools of the patch acceptance test: Debian's curl and aria2.
+install_download_tools() {
+  local missing=()
+  command -v curl >/dev/null || missing+=(curl)
+  command -v aria2c >/dev/null || missing+=(aria2)
+  if [ ${#missing[@]} = 0 ]; then
+    echo "curl: $(command -v curl), aria2c: $(command -v aria2c)"
+    return
+  fi
+  echo "installing Debian's ${missing[*]}"
+  as_root apt-get update -qq || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" || return 1
+}
+
 go version
 # Setup failures stop the run: nothing after them would mean anything.
 part "postgresql" start_postgres
@@ -92,11 +107,13 @@ part "s3 (versitygw)" start_s3
 [ "$failed" = 0 ] || { summary; exit 1; }
 part "chromium" install_chromium
 [ "$failed" = 0 ] || { summary; exit 1; }
+part "curl, aria2" install_download_tools
+[ "$failed" = 0 ] || { summary; exit 1; }
 
 # --- the tests ----------------------------------------------------------------
 
 vet() {
-  go vet ./... && go vet -tags browser ./test/browser/...
+  go vet ./... && go vet -tags browser ./test/browser/... && go vet -tags acceptance ./test/acceptance/...
 }
 
 unit_tests() {
@@ -107,9 +124,14 @@ browser_tests() {
   STEWARD_CHROMIUM=$chromium go test -count=1 -tags browser ./test/browser/...
 }
 
+acceptance_tests() {
+  go test -count=1 -tags acceptance ./test/acceptance/...
+}
+
 part "go vet" vet
 part "go test -race (sqlite+pg)" unit_tests
 part "browser tests (chromium)" browser_tests
+part "acceptance (curl, aria2c)" acceptance_tests
 
 echo
 count() { grep -c -e "$1" "$unit_log" || true; }
