@@ -52,6 +52,15 @@ func envInt64(name string, fallback int64) int64 {
 func storageFlags(fs *flag.FlagSet, cfg *app.Config) {
 	fs.StringVar(&cfg.DataDir, "data", env("DATA", "data"), "data directory: SQLite database and files (STEWARD_DATA)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL; SQLite in --data when empty (STEWARD_DATABASE_URL)")
+	fs.StringVar(&cfg.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3-compatible store (host:port) for file bytes; files under --data when empty (STEWARD_S3_ENDPOINT)")
+	fs.StringVar(&cfg.S3.Bucket, "s3-bucket", env("S3_BUCKET", ""), "bucket of the S3 store, created when missing (STEWARD_S3_BUCKET)")
+	fs.StringVar(&cfg.S3.AccessKey, "s3-access-key", env("S3_ACCESS_KEY", ""), "access key of the S3 store; the secret key is read only from STEWARD_S3_SECRET_KEY (STEWARD_S3_ACCESS_KEY)")
+	fs.StringVar(&cfg.S3.Region, "s3-region", env("S3_REGION", ""), "region of the S3 store, when it needs one (STEWARD_S3_REGION)")
+	fs.BoolVar(&cfg.S3.TLS, "s3-tls", envBool("S3_TLS"), "reach the S3 store over https (STEWARD_S3_TLS)")
+	fs.StringVar(&cfg.S3.Prefix, "s3-prefix", env("S3_PREFIX", ""), "folder in the bucket for Steward's objects, e.g. steward/ (STEWARD_S3_PREFIX)")
+	// Only from the environment: a flag's value shows in the process list
+	// (ps, /proc/PID/cmdline) to every user of the machine.
+	cfg.S3.SecretKey = env("S3_SECRET_KEY", "")
 }
 
 func newFlagSet(name string, out io.Writer) *flag.FlagSet {

@@ -8,6 +8,7 @@ import (
 
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/patch"
+	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/clock"
 )
 
@@ -22,6 +23,10 @@ type Config struct {
 	AdminPassword string
 	MetricsPublic bool // serve /metrics to every address, not only loopback
 	TrustProxy    bool // client addresses come from X-Forwarded-For (behind a reverse proxy)
+
+	// S3, when its Endpoint is set, keeps file bytes in an S3-compatible
+	// bucket instead of <DataDir>/blobs (what several instances share).
+	S3 blob.S3Config
 
 	// RestoreWindow is how long deleted customer data stays restorable
 	// before the purge job removes it (default 30 days).

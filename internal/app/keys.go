@@ -3,21 +3,13 @@ package app
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/platform/actor"
-	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/signing"
 	"steward.dev/steward/internal/platform/web"
 )
-
-// openBlobs opens the store of file bytes: local files under <data
-// dir>/blobs for either database.
-func openBlobs(cfg Config) (blob.Store, error) {
-	return blob.NewLocal(filepath.Join(cfg.DataDir, "blobs"))
-}
 
 // buildKeys loads the vendor's signing keys (generating the first on first
 // start) and serves the public ones, which anyone may read to verify patch

@@ -8,20 +8,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"steward.dev/steward/internal/platform/blob"
+	"steward.dev/steward/internal/platform/blob/blobtest"
 )
-
-// S3Env names the variable that holds the S3-compatible server for tests:
-// http://ACCESS:SECRET@HOST:PORT/BUCKET (https for TLS). scripts/s3.sh starts
-// one and scripts/test.sh always sets it.
-const S3Env = "STEWARD_TEST_S3"
 
 // store is a Store under test and a way to list everything it keeps, so
 // that a test can prove a failed write left nothing behind.
@@ -43,9 +37,12 @@ func eachStore(t *testing.T, fn func(t *testing.T, s store)) {
 			return names
 		}})
 	})
-	if raw := os.Getenv(S3Env); raw != "" {
+	if cfg, ok := blobtest.S3Config(t); ok {
 		t.Run("s3", func(t *testing.T) {
-			s := newS3(t, raw)
+			s, err := blob.NewS3(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
 			fn(t, store{s, func(t *testing.T) []string {
 				names, err := s.Leftovers(context.Background())
 				if err != nil {
@@ -55,23 +52,6 @@ func eachStore(t *testing.T, fn func(t *testing.T, s store)) {
 			}})
 		})
 	}
-}
-
-// newS3 connects to the test server under a prefix of the test's own, so
-// that tests running at once never see each other's objects.
-func newS3(t *testing.T, raw string) *blob.S3 {
-	t.Helper()
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil || strings.Trim(u.Path, "/") == "" {
-		t.Fatalf("%s=%q: want http://ACCESS:SECRET@HOST:PORT/BUCKET", S3Env, raw)
-	}
-	secret, _ := u.User.Password()
-	s, err := blob.NewS3(context.Background(), blob.S3Config{Endpoint: u.Host, Bucket: strings.Trim(u.Path, "/"),
-		AccessKey: u.User.Username(), SecretKey: secret, TLS: u.Scheme == "https", Prefix: "test-" + strings.ToLower(rand.Text())})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 func sha(b []byte) string {

@@ -47,6 +47,9 @@ const cleanupTimeout = 30 * time.Second
 
 // NewS3 connects to the bucket, creating it when missing.
 func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
+	if cfg.Bucket == "" {
+		return nil, fmt.Errorf("S3 store %s: no bucket named", cfg.Endpoint)
+	}
 	client, err := minio.New(cfg.Endpoint, &minio.Options{
 		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure: cfg.TLS,
