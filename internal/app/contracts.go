@@ -11,12 +11,14 @@ import (
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/jobs"
 	"steward.dev/steward/internal/platform/web"
 )
 
-// buildContracts wires the lifecycle table (products and versions) and
-// contracts, which check override codes against the catalog in effect, with
-// their console pages. It runs after buildCatalog.
+// buildContracts wires the lifecycle table (products and versions) with its
+// hourly end-of-service reminders, and contracts, which check override codes
+// against the catalog in effect, with their console pages. It runs after
+// buildCatalog.
 func (a *App) buildContracts(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) {
 	a.Products = lifecycle.NewService(lifecycle.Deps{Store: lifecycle.NewStore(a.DB), Audit: rec, Clock: a.Config.Clock,
 		Notices: a.Notices, AffectedAdmins: a.adminsOnVersion})
@@ -29,6 +31,10 @@ func (a *App) buildContracts(rec *audit.Recorder, pages *web.Renderer, rt *web.R
 	}
 	a.Contracts = contract.NewService(contract.Deps{Store: contract.NewStore(a.DB), Audit: rec, Clock: a.Config.Clock,
 		Products: a.Products, Items: items, Orgs: a.orgName})
+	a.Jobs.Every("lifecycle.reminders", time.Hour, func(ctx context.Context, _ jobs.Job) error {
+		_, err := a.Products.SendReminders(ctx)
+		return err
+	})
 	lifecycle.NewAPI(a.Products).Routes(rt)
 	contract.NewAPI(a.Contracts).Routes(rt)
 	lifecycle.NewPages(a.Products, pages).Routes(rt)

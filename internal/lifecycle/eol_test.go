@@ -11,6 +11,7 @@ import (
 
 func TestEndOfLifeDateShape(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		e.App.Products.UseLatest(nil) // no patch source: latest is null (latest_test.go has one)
 		// The last minute of 2026-12-31 in Beijing: 8.0's last day of
 		// standard service.
 		e.Clock.Set(time.Date(2026, 12, 31, 15, 59, 0, 0, time.UTC))
@@ -79,7 +80,7 @@ func TestEndOfLifeDateShape(t *testing.T) {
 			}
 		}
 		if first["latest"] != nil {
-			t.Errorf("latest = %v, want null before patches exist", first["latest"])
+			t.Errorf("latest = %v, want null without a patch source", first["latest"])
 		}
 		want := map[string]lifecycle.EOLRelease{
 			"7.5": {Name: "7.5", Label: "7.5", ReleaseDate: "2019-06-01", IsEoas: true, EoasFrom: "2024-06-30", IsEol: true, EolFrom: "2024-06-30", IsMaintained: false},

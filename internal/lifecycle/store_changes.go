@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"steward.dev/steward/internal/platform/db"
 )
@@ -45,4 +46,32 @@ func (s *Store) Changes(ctx context.Context, product string, limit int) ([]Chang
 		return c, json.Unmarshal([]byte(dates), &c.Dates)
 	}, "SELECT id, product, version, kind, changes, changed_at FROM lifecycle_changes WHERE (? = '' OR product = ?) ORDER BY changed_at DESC, id DESC LIMIT ?",
 		product, product, limit)
+}
+
+// EndingBetween returns the versions whose standard service ends on a day
+// from from to to, inclusive.
+func (s *Store) EndingBetween(ctx context.Context, from, to string) ([]Version, error) {
+	return db.QueryAll(ctx, s.db, scanVersion, "SELECT "+versionColumns+" FROM product_versions WHERE standard_support_until >= ? AND standard_support_until <= ? ORDER BY product, name",
+		from, to)
+}
+
+// RecordReminder records that v's reminder for threshold days before its
+// current end of standard service is sent; false when it was already.
+func (s *Store) RecordReminder(ctx context.Context, tx *db.Tx, v Version, threshold int, at time.Time) (bool, error) {
+	res, err := tx.Exec(ctx, `INSERT INTO lifecycle_reminders (product, version, standard_support_until, days, sent_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (product, version, standard_support_until, days) DO NOTHING`, v.Product, v.Name, v.StandardSupportUntil, threshold, at)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReminderSent reports whether v's reminder for threshold days before its
+// current end of standard service was sent.
+func (s *Store) ReminderSent(ctx context.Context, v Version, threshold int) (bool, error) {
+	var n int
+	err := s.db.QueryRow(ctx, "SELECT count(*) FROM lifecycle_reminders WHERE product = ? AND version = ? AND standard_support_until = ? AND days = ?",
+		v.Product, v.Name, v.StandardSupportUntil, threshold).Scan(&n)
+	return n > 0, err
 }
