@@ -153,6 +153,9 @@ func (a *App) Prepare(ctx context.Context) error {
 		if err := loadDemoContracts(ctx, a.Products, a.Contracts); err != nil {
 			return fmt.Errorf("demo contracts: %w", err)
 		}
+		if err := loadDemoPatches(ctx, a.Patches); err != nil {
+			return fmt.Errorf("demo patches: %w", err)
+		}
 	}
 	return nil
 }

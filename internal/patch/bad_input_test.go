@@ -18,7 +18,7 @@ import (
 )
 
 // smallLimit is the file size limit of the bad input test's app.
-const smallLimit = 64
+const smallLimit = 8 << 10
 
 // withSmallLimit runs fn against an app with demo data whose patch files
 // may be at most smallLimit bytes, on every database.
