@@ -248,6 +248,7 @@ func draftEdit(in patch.Input) map[string]any {
 // same SHA-256, retrying failures that may pass.
 func uploadFile(ctx context.Context, c *apiClient, p patch.Patch, file string, stdout io.Writer) error {
 	name := filepath.Base(file)
+	fmt.Fprintf(os.Stderr, "%s: computing its SHA-256\n", name) // a few seconds for a large file
 	size, sum, err := hashFile(file)
 	if err != nil {
 		return err
