@@ -166,3 +166,27 @@ func TestSignatureLookup(t *testing.T) {
 		}
 	})
 }
+
+func TestFeed(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		res := e.Do(req{Method: "GET", Path: "/patches/k3cloud.atom"}) // no login
+		body := string(res.Body)
+		if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/atom+xml") {
+			t.Fatalf("feed: %d %s", res.Status, res.Header.Get("Content-Type"))
+		}
+		if n := strings.Count(body, "<entry>"); n != 8 {
+			t.Errorf("%d entries, want the 8 demo patches", n)
+		}
+		for _, want := range []string{"urn:steward:patch:", "PT-2025-0110 8.1 累积升级包 1 · 8.1 cumulative upgrade 1", "【已撤回 Withdrawn】PT-2025-0104",
+			"supersedes: PT-2025-0102, PT-2025-0103", "pt-2025-0101.zip", `href="http://example.com/patches/k3cloud.atom"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("feed lacks %q", want)
+			}
+		}
+		for _, path := range []string{"/patches/nosuch.atom", "/patches/k3cloud"} {
+			if res := e.Do(req{Method: "GET", Path: path}); res.Status != http.StatusNotFound {
+				t.Errorf("%s: %d", path, res.Status)
+			}
+		}
+	})
+}
