@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -218,6 +219,16 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 	s.wroteHeader = true
 	n, err := s.ResponseWriter.Write(b)
 	s.bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom passes a body on to the connection's own ReadFrom, which
+// http.ServeContent of an *os.File needs to reach the kernel's sendfile
+// (patch downloads); without it io.Copy would copy through user space.
+func (s *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	s.wroteHeader = true
+	n, err := io.Copy(s.ResponseWriter, src)
+	s.bytes += n
 	return n, err
 }
 
