@@ -215,30 +215,18 @@ func (s *Service) List(ctx context.Context, a *actor.Actor, f Filter, after stri
 // Update edits a patch: a draft in every field, a published one only in
 // its notes (release notes may be corrected); a withdrawn one not at all.
 func (s *Service) Update(ctx context.Context, a *actor.Actor, patchID string, e Edit) (Patch, error) {
-	if err := manage(a); err != nil {
-		return Patch{}, err
-	}
-	var after Patch
-	err := s.d.Store.DB().InTx(ctx, func(tx *db.Tx) error {
-		before, err := s.d.Store.Get(ctx, tx, patchID)
+	return s.change(ctx, a, patchID, "patch.update", func(tx *db.Tx, p *Patch, _ time.Time) error {
+		draft := p.Status == Draft
+		edited, err := s.apply(*p, e)
 		if err != nil {
 			return err
 		}
-		if after, err = s.apply(before, e); err != nil {
-			return err
+		*p = edited
+		if draft {
+			return s.checkGraph(ctx, tx, *p)
 		}
-		if before.Status == Draft {
-			if err := s.checkGraph(ctx, tx, after); err != nil {
-				return err
-			}
-		}
-		after.UpdatedAt = s.d.Clock.Now()
-		if err := s.d.Store.Update(ctx, tx, after); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, "patch.update", &before, &after)
+		return nil
 	})
-	return after, err
 }
 
 // apply returns p with the edit's fields, checked by the same rules as a
@@ -277,7 +265,7 @@ func set[T any](dst *T, v *T) {
 // Publish offers a draft to customers: it needs a file, and passes the
 // graph checks once more (a prerequisite may have been withdrawn meanwhile).
 func (s *Service) Publish(ctx context.Context, a *actor.Actor, patchID string) (Patch, error) {
-	return s.transition(ctx, a, patchID, "patch.publish", func(tx *db.Tx, p *Patch, now time.Time) error {
+	return s.change(ctx, a, patchID, "patch.publish", func(tx *db.Tx, p *Patch, now time.Time) error {
 		if p.Status != Draft {
 			return ErrNotDraft
 		}
@@ -305,7 +293,7 @@ func (s *Service) Withdraw(ctx context.Context, a *actor.Actor, patchID, reason 
 	case utf8.RuneCountInString(reason) > maxReasonLen || !utf8.ValidString(reason):
 		return Patch{}, problem.InvalidField("reason", "field.patch_reason_long")
 	}
-	return s.transition(ctx, a, patchID, "patch.withdraw", func(_ *db.Tx, p *Patch, now time.Time) error {
+	return s.change(ctx, a, patchID, "patch.withdraw", func(_ *db.Tx, p *Patch, now time.Time) error {
 		if p.Status != Published {
 			return ErrNotPublished
 		}
@@ -314,8 +302,8 @@ func (s *Service) Withdraw(ctx context.Context, a *actor.Actor, patchID, reason 
 	})
 }
 
-// transition changes a patch's status with change and records it.
-func (s *Service) transition(ctx context.Context, a *actor.Actor, patchID, action string, change func(*db.Tx, *Patch, time.Time) error) (Patch, error) {
+// change applies edit to a patch in a transaction and records the change.
+func (s *Service) change(ctx context.Context, a *actor.Actor, patchID, action string, edit func(*db.Tx, *Patch, time.Time) error) (Patch, error) {
 	if err := manage(a); err != nil {
 		return Patch{}, err
 	}
@@ -327,7 +315,7 @@ func (s *Service) transition(ctx context.Context, a *actor.Actor, patchID, actio
 		}
 		after = before
 		now := s.d.Clock.Now()
-		if err := change(tx, &after, now); err != nil {
+		if err := edit(tx, &after, now); err != nil {
 			return err
 		}
 		after.UpdatedAt = now
