@@ -122,7 +122,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	a.buildCatalog(recorder, pages, rt)
 	a.buildContracts(recorder, pages, rt)
 	a.buildEntitlements(recorder, pages, rt)
-	if err := a.buildPatches(recorder, rt); err != nil {
+	if err := a.buildPatches(recorder, pages, rt); err != nil {
 		return nil, err
 	}
 

@@ -22,7 +22,7 @@ const downloadFlushEvery = 30 * time.Second
 // contracts and the entitlement engine (who may download), the blob store
 // and the signing keys; fills the lifecycle table's latest patch levels;
 // and schedules the daily scrub. Call it after buildEntitlements.
-func (a *App) buildPatches(rec *audit.Recorder, rt *web.Router) error {
+func (a *App) buildPatches(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) error {
 	linkKey, err := patch.LoadLinkKey(context.Background(), a.DB)
 	if err != nil {
 		return err
@@ -43,6 +43,7 @@ func (a *App) buildPatches(rec *audit.Recorder, rt *web.Router) error {
 		Contracts: a.activeContracts, Orgs: a.orgName, Notices: a.Notices, VendorAdmins: a.vendorAdminIDs,
 		MaxFileSize: a.Config.PatchMaxBytes, LinkKey: linkKey})
 	patch.NewAPI(a.Patches).Routes(rt)
+	patch.NewPages(a.Patches, pages).Routes(rt)
 	a.Products.UseLatest(func(ctx context.Context, product, version string) (*lifecycle.Latest, error) {
 		l, err := a.Patches.Latest(ctx, product, version)
 		if l == nil || err != nil {

@@ -119,6 +119,7 @@ var (
 		entry("/console/orgs", "nav.orgs", nil),
 		entry("/console/catalog", "nav.catalog_editor", &actor.EditCatalog),
 		entry("/console/products", "nav.products", &actor.ManageProducts),
+		entry("/console/patches", "nav.patches", &actor.ManageProducts),
 		entry("/console/staff", "nav.staff", &actor.ManageStaff),
 		entry("/console/jobs", "nav.jobs", &actor.WatchJobs),
 	}
@@ -127,6 +128,7 @@ var (
 		entry("/catalog", "nav.catalog", nil),
 		entry("/lifecycle", "nav.lifecycle", nil),
 		entry("/portal/services", "nav.services", &actor.ReadServices),
+		entry("/portal/patches", "nav.patch_center", &actor.ReadServices),
 		entry("/portal/users", "nav.users", &actor.ManageOrgUsers),
 		entry("/portal/files", "nav.files", &actor.AttachFiles),
 		entry("/portal/access", "nav.access", &actor.GrantDataAccess),

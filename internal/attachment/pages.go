@@ -84,7 +84,7 @@ func (p *Pages) filesPage(w http.ResponseWriter, r *http.Request, a *actor.Actor
 		d.AccessPath = audit.PortalAccessPath
 	}
 	for _, f := range list {
-		d.Files = append(d.Files, fileRow{ID: f.ID, Name: f.Name, Size: humanSize(f.Size), Type: f.ContentType, Created: beijing(f.CreatedAt)})
+		d.Files = append(d.Files, fileRow{ID: f.ID, Name: f.Name, Size: HumanSize(f.Size), Type: f.ContentType, Created: beijing(f.CreatedAt)})
 	}
 	return p.pages.Render(w, r, status, "files", d)
 }
@@ -202,8 +202,9 @@ func (p *Pages) download(w http.ResponseWriter, r *http.Request) error {
 // beijing shows an instant in Beijing time, as every page does.
 func beijing(t time.Time) string { return t.In(clock.Shanghai).Format("2006-01-02 15:04") }
 
-// humanSize shows a byte count as people read it.
-func humanSize(n int64) string {
+// HumanSize shows a byte count as people read it (the patch pages show
+// file sizes the same way).
+func HumanSize(n int64) string {
 	switch {
 	case n < 1<<10:
 		return fmt.Sprintf("%d B", n)
