@@ -70,55 +70,10 @@ RESULTS=$ROOT/bench/results/$STAMP
 mkdir -p "$RESULTS"
 SUMMARY=$RESULTS/summary.txt
 
-# --- process bookkeeping: only what this script started is ever stopped -----
-PIDS=()
-cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do
-		kill -TERM "$pid" 2>/dev/null || true
-	done
-	for pid in "${PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shell helpers: process bookkeeping (only what this script started is ever
+# stopped), summary lines, medians, the machine's load, demo logins
+source "$ROOT/bench/lib.sh"
 
-forget() { # forget PID: drop it from PIDS once it has been stopped
-	local keep=() p
-	for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
-	PIDS=("${keep[@]}")
-}
-
-stop() { # stop PID: SIGTERM, then wait for it
-	kill -TERM "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-	forget "$1"
-}
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-owner_is() { # owner_is PORT PID: fail unless PID is the process listening on PORT (when ss can tell)
-	local owner
-	owner=$(ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1) || true
-	if [[ -n $owner && $owner != "$2" ]]; then
-		echo "port $1 is served by PID $owner, not by the server this script started ($2); pick other ports" >&2
-		exit 1
-	fi
-}
-
-say() { echo "$*" | tee -a "$SUMMARY"; }
-
-median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print v[(NR+1)/2]; else printf "%.6g\n", (v[NR/2]+v[NR/2+1])/2}'; }
-
-# How busy the machine is: the load average, and (where the kernel has it) the
-# share of the last 10 s in which some task waited for a CPU.
-machine_load() {
-	local psi=""
-	[[ -r /proc/pressure/cpu ]] && psi=", CPU pressure $(sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' /proc/pressure/cpu)%"
-	echo "$(cut -d' ' -f1-3 /proc/loadavg)$psi"
-}
 LOAD_BEFORE=$(machine_load)
 if awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
 	echo "warning: the 1-minute load average is above $(nproc): other work will skew the figures" >&2
@@ -196,14 +151,6 @@ steward_idle_rss=$(rss_kib "$SPID")
 hello_idle_rss=$(rss_kib "$HPID")
 
 # --- 5. load ---------------------------------------------------------------------
-login() { # login EMAIL: prints a session token of that demo user
-	local answer token
-	answer=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
-		-d "{\"email\":\"$1\",\"password\":\"$PASSWORD\"}" "$STEWARD_URL/api/v1/auth/login")
-	token=$(printf '%s' "$answer" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-	[[ -n $token ]] || { echo "login $1 failed: $answer" >&2; exit 1; }
-	echo "$token"
-}
 answers_200() { # answers_200 TOKEN PATH: fail unless GET PATH answers 200
 	local code
 	code=$(curl -sS --max-time 10 -o "$TMP/check.json" -w '%{http_code}' -H "Authorization: Bearer $1" "$STEWARD_URL$2")
