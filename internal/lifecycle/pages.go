@@ -9,7 +9,8 @@ import (
 )
 
 // Pages are the console's product pages: every product with its versions,
-// and for product_manager and vendor_admin a form to add a version.
+// and for product_manager and vendor_admin forms to add a version and to
+// change a version's dates.
 type Pages struct {
 	svc   *Service
 	pages *web.Renderer
@@ -25,17 +26,26 @@ func (p *Pages) Routes(rt *web.Router) {
 	rt.Page("GET /lifecycle/{product}", p.lifecycleProduct)
 	rt.Page("GET /lifecycle/changes.atom", p.changesFeed)
 	rt.Page("POST /console/products/{code}/versions", p.addVersion)
+	rt.Page("POST /console/products/{code}/versions/{name}", p.editDates)
 }
 
 // productsData fills the page.
 type productsData struct {
 	Products  []Detail
 	CanManage bool
-	Failed    string // the product whose version form failed
+	Failed    string // the product whose form failed
+	Edited    string // the version whose dates form failed; "" for the add form
 	Form      Version
 	Errors    *web.FormErrors
 	Done      string
 }
+
+// FailedAdd reports whether the product's add form is the one that failed.
+func (d productsData) FailedAdd(code string) bool { return d.Failed == code && d.Edited == "" }
+
+// FailedEdit reports whether the dates form of the version is the one that
+// failed.
+func (d productsData) FailedEdit(v Version) bool { return d.Failed == v.Product && d.Edited == v.Name }
 
 func (p *Pages) render(w http.ResponseWriter, r *http.Request, a *actor.Actor, status int, d productsData) error {
 	var err error
@@ -43,8 +53,11 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, a *actor.Actor, s
 		return err
 	}
 	d.CanManage = a.Can(actor.ManageProducts)
-	if r.URL.Query().Get("done") == "version" {
+	switch r.URL.Query().Get("done") {
+	case "version":
 		d.Done = "products.done.version"
+	case "dates":
+		d.Done = "products.done.dates"
 	}
 	return p.pages.Render(w, r, status, "console_products", d)
 }
@@ -75,4 +88,25 @@ func (p *Pages) addVersion(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return p.render(w, r, a, status, productsData{Failed: code, Form: v, Errors: fe})
+}
+
+func (p *Pages) editDates(w http.ResponseWriter, r *http.Request) error {
+	a, err := web.ConsoleActor(r)
+	if err != nil {
+		return err
+	}
+	code, name := r.PathValue("code"), r.PathValue("name")
+	form := Version{Product: code, Name: name, ReleasedOn: r.PostFormValue("released_on"),
+		StandardSupportUntil: r.PostFormValue("standard_support_until"), ExtendedSupportUntil: r.PostFormValue("extended_support_until")}
+	edit := DatesEdit{ReleasedOn: SetDate(form.ReleasedOn), StandardSupportUntil: SetDate(form.StandardSupportUntil),
+		ExtendedSupportUntil: SetDate(form.ExtendedSupportUntil)}
+	if _, err = p.svc.EditDates(r.Context(), a, code, name, edit); err == nil {
+		http.Redirect(w, r, "/console/products?done=dates#product-"+code, http.StatusSeeOther)
+		return nil
+	}
+	fe, status, err := web.AsFormErrors(r, err)
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, a, status, productsData{Failed: code, Edited: name, Form: form, Errors: fe})
 }
