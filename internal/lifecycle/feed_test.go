@@ -1,7 +1,6 @@
 package lifecycle_test
 
 import (
-	"encoding/xml"
 	"strings"
 	"testing"
 	"time"
@@ -9,53 +8,10 @@ import (
 	"steward.dev/steward/internal/app/apptest"
 )
 
-// atomFeed is what a feed reader reads of a feed.
-type atomFeed struct {
-	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Links   []struct {
-		Rel  string `xml:"rel,attr"`
-		Href string `xml:"href,attr"`
-	} `xml:"link"`
-	Entries []struct {
-		ID      string `xml:"id"`
-		Title   string `xml:"title"`
-		Updated string `xml:"updated"`
-		Link    struct {
-			Href string `xml:"href,attr"`
-		} `xml:"link"`
-		Content string `xml:"content"`
-	} `xml:"entry"`
-}
-
-func readFeed(t *testing.T, e *apptest.Env, path string) atomFeed {
-	t.Helper()
-	res := e.Do(req{Method: "GET", Path: path})
-	if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/atom+xml") {
-		t.Fatalf("%s: %d %s", path, res.Status, res.Header.Get("Content-Type"))
-	}
-	var f atomFeed
-	if err := xml.Unmarshal(res.Body, &f); err != nil {
-		t.Fatalf("%s is not Atom: %v\n%s", path, err, res.Body)
-	}
-	return f
-}
-
-func (f atomFeed) self() string {
-	for _, l := range f.Links {
-		if l.Rel == "self" {
-			return l.Href
-		}
-	}
-	return ""
-}
-
 func TestLifecycleChangeFeeds(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		pm := e.Login("pm@steward.demo")
-		start := readFeed(t, e, "/lifecycle/k3cloud.atom")
+		start := e.Feed("/lifecycle/k3cloud.atom", "en")
 		if len(start.Entries) != 4 || !strings.Contains(start.Entries[0].Title, "已加入生命周期表") || !strings.Contains(start.Entries[0].Title, "added to the lifecycle table") {
 			t.Fatalf("the demo's four versions, added at start-up: %+v", start.Entries)
 		}
@@ -73,10 +29,10 @@ func TestLifecycleChangeFeeds(t *testing.T) {
 			{Name: "nor does the same date again", Req: req{Method: "PATCH", Path: v80, Token: pm, Body: map[string]any{"standard_support_until": "2027-06-30"}}, Status: 200},
 		})
 
-		f := readFeed(t, e, "/lifecycle/k3cloud.atom")
-		if f.self() != "http://example.com/lifecycle/k3cloud.atom" || !strings.HasPrefix(f.ID, "tag:example.com,") ||
+		f := e.Feed("/lifecycle/k3cloud.atom", "en")
+		if f.Self() != "http://example.com/lifecycle/k3cloud.atom" || f.Lang != "zh-CN" || !strings.HasPrefix(f.ID, "tag:example.com,") ||
 			!strings.Contains(f.Title, "金蝶云星空") || !strings.Contains(f.Title, "Kingdee Cloud Galaxy") {
-			t.Errorf("feed id %q title %q self %q", f.ID, f.Title, f.self())
+			t.Errorf("feed id %q title %q self %q", f.ID, f.Title, f.Self())
 		}
 		if len(f.Entries) != 5 {
 			t.Fatalf("%d entries, want the edit and the four versions", len(f.Entries))
@@ -97,15 +53,15 @@ func TestLifecycleChangeFeeds(t *testing.T) {
 			t.Errorf("entry ids changed between reads")
 		}
 
-		all := readFeed(t, e, "/lifecycle/changes.atom")
-		if all.self() != "http://example.com/lifecycle/changes.atom" || len(all.Entries) != 6 || all.ID == f.ID {
-			t.Errorf("all products: self %q, %d entries, id %q", all.self(), len(all.Entries), all.ID)
+		all := e.Feed("/lifecycle/changes.atom", "en")
+		if all.Self() != "http://example.com/lifecycle/changes.atom" || len(all.Entries) != 6 || all.ID == f.ID {
+			t.Errorf("all products: self %q, %d entries, id %q", all.Self(), len(all.Entries), all.ID)
 		}
 		if !strings.Contains(all.Entries[1].Title, "测试ERP 1.0") || !strings.Contains(all.Entries[1].Content, "Release date: 2024-01-01") {
 			t.Errorf("the added version's entry: %+v", all.Entries[1])
 		}
 
-		empty := readFeed(t, e, "/lifecycle/testerp.atom")
+		empty := e.Feed("/lifecycle/testerp.atom", "en")
 		if len(empty.Entries) != 1 || empty.Updated == "" {
 			t.Errorf("testerp's feed: %+v", empty)
 		}
