@@ -135,7 +135,7 @@ func parseChecksum(s string) (string, error) {
 			return hex.EncodeToString(raw), nil
 		}
 	}
-	if raw, err := base64.StdEncoding.DecodeString(s); err == nil && len(raw) == 32 {
+	if raw, err := base64.StdEncoding.Strict().DecodeString(s); err == nil && len(raw) == 32 {
 		return hex.EncodeToString(raw), nil
 	}
 	return "", problem.InvalidField("X-Checksum-Sha256", "field.checksum")
