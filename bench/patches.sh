@@ -195,7 +195,7 @@ write_calls() { local p t=0; for p in $(procs "$1"); do t=$((t + $(awk '$1=="sys
 
 declare -A MIBS CPUMS PERWRITE
 download() { # download NAME ROUND SERVER-PID URL [curl args...]
-	local name=$1 round=$2 pid=$3 url=$4 c0 w0 out
+	local name=$1 round=$2 pid=$3 url=$4 c0 w0 out code bytes secs
 	shift 4
 	c0=$(cpu_ticks "$pid")
 	w0=$(write_calls "$pid")
@@ -233,6 +233,7 @@ traced() { # traced NAME SERVER-PID URL [curl args...]: strace -c of the server 
 	forget "$spid"
 }
 syscalls() { # syscalls NAME: "sendfile N, write N, ..." from strace -c's table
+	grep -q total "$RESULTS/strace-$1.txt" 2>/dev/null || { echo "(strace could not trace it; may this user ptrace?)"; return; }
 	awk '$NF ~ /^(sendfile|read|write|writev|pread64|splice)$/ { printf "%s%s %s", sep, $NF, ($4 ~ /^[0-9]+$/ ? $4 : $5); sep=", " }' "$RESULTS/strace-$1.txt"
 }
 if ((HAVE_STRACE)); then
