@@ -98,8 +98,12 @@ func TestOnChangeFollowsEveryCommittedChange(t *testing.T) {
 		e.Do(req{Method: "POST", Path: "/api/v1/products", Token: pm, Body: product()})
 		e.Do(req{Method: "POST", Path: "/api/v1/products/testerp/versions", Token: pm, Body: version("1.0", "2024-01-01", "2026-12-31", "")})
 		e.Do(req{Method: "POST", Path: "/api/v1/products/testerp/versions", Token: pm, Body: version("1.0", "2024-01-01", "2026-12-31", "")}) // refused
-		if calls != 2 {
-			t.Errorf("OnChange called %d times, want 2", calls)
+		edit := "/api/v1/products/testerp/versions/1.0"
+		e.Do(req{Method: "PATCH", Path: edit, Token: pm, Body: map[string]any{"standard_support_until": "2027-12-31"}})
+		e.Do(req{Method: "PATCH", Path: edit, Token: pm, Body: map[string]any{"standard_support_until": "2027-12-31"}}) // no change
+		e.Do(req{Method: "PATCH", Path: edit, Token: pm, Body: map[string]any{"standard_support_until": "2020-12-31"}}) // refused
+		if calls != 3 {
+			t.Errorf("OnChange called %d times, want 3", calls)
 		}
 	})
 }

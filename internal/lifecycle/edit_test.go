@@ -124,3 +124,22 @@ func firstService(t *testing.T, e *apptest.Env, token string) string {
 	t.Fatal("no entitlement of org_demo_perpetual runs until 2026-12-31")
 	return ""
 }
+
+func TestOnlyActiveContractsAreTold(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		pm, agent, gangxin := e.Login("pm@steward.demo"), e.Login("agent@steward.demo"), e.Login("admin@gangxin.demo") // on 8.2
+		move := func(day string) {
+			t.Helper()
+			e.Run(t, []check{{Req: req{Method: "PATCH", Path: "/api/v1/products/k3cloud/versions/8.2", Token: pm, Body: map[string]any{"standard_support_until": day}}, Status: 200}})
+		}
+		move("2029-06-30")
+		if n := notices(e, gangxin); len(n) != 1 {
+			t.Fatalf("active contract on 8.2: %d notices, want 1", len(n))
+		}
+		e.Run(t, []check{{Req: req{Method: "POST", Path: "/api/v1/orgs/org_demo_hk/contracts/ctr_demo_hk/terminate", Token: agent}, Status: 200}})
+		move("2029-12-31")
+		if n := notices(e, gangxin); len(n) != 1 {
+			t.Errorf("after termination: %d notices, want still 1", len(n))
+		}
+	})
+}

@@ -7,7 +7,7 @@ CREATE TABLE lifecycle_changes (
     product    TEXT NOT NULL REFERENCES products(code),
     version    TEXT NOT NULL,
     kind       TEXT NOT NULL,  -- version_added, dates_changed
-    changes    TEXT NOT NULL,  -- JSON {"field": {"before": "YYYY-MM-DD", "after": "YYYY-MM-DD"}}, "" for none
+    changes    TEXT NOT NULL,  -- JSON {"field": {"before", "after"}} of the dates that changed; "" is no date
     changed_at TIMESTAMP NOT NULL
 );
 CREATE INDEX lifecycle_changes_at ON lifecycle_changes (changed_at, id);
