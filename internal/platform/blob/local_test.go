@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,5 +114,23 @@ func TestKeysAreNeverPaths(t *testing.T) {
 	}
 	if left := files(t, l); len(left) != 0 {
 		t.Fatalf("bad keys left %v", left)
+	}
+}
+
+// Local hands out the file itself, so that http.ServeContent can send it
+// with sendfile instead of copying it through user space.
+func TestLocalOpensTheFileItself(t *testing.T) {
+	l := newLocal(t)
+	info, err := l.PutContent(context.Background(), strings.NewReader("patch"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := l.Open(context.Background(), info.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, ok := r.(*os.File); !ok {
+		t.Fatalf("Local.Open returns %T, want *os.File", r)
 	}
 }
