@@ -138,7 +138,7 @@ func TestScrubQuarantinesChangedFiles(t *testing.T) {
 		})
 		admin := e.Login("admin@steward.demo")
 		notices := e.Do(req{Method: "GET", Path: "/api/v1/notices", Token: admin}).Items()
-		if len(notices) == 0 || !strings.Contains(notices[0]["body"].(map[string]any)["en"].(string), "PT-T-0400") {
+		if len(notices) == 0 || !strings.Contains(notices[0]["body"].(map[string]any)["en"].(string), "PT-T-0400") || notices[0]["link"] != "/console/patches/"+id {
 			t.Errorf("vendor_admin notices: %v", notices)
 		}
 		if n := e.Do(req{Method: "GET", Path: "/api/v1/notices", Token: pm}).Items(); len(n) != 0 {
@@ -169,19 +169,23 @@ func TestSignatureLookup(t *testing.T) {
 
 func TestFeed(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		res := e.Do(req{Method: "GET", Path: "/patches/k3cloud.atom"}) // no login
-		body := string(res.Body)
-		if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/atom+xml") {
-			t.Fatalf("feed: %d %s", res.Status, res.Header.Get("Content-Type"))
+		f := e.Feed("/patches/k3cloud.atom", "en") // no login
+		if len(f.Entries) != 8 || f.Self() != "http://example.com/patches/k3cloud.atom" || f.ID != "urn:steward:patches:k3cloud" {
+			t.Fatalf("feed: %d entries, self %q, id %q", len(f.Entries), f.Self(), f.ID)
 		}
-		if n := strings.Count(body, "<entry>"); n != 8 {
-			t.Errorf("%d entries, want the 8 demo patches", n)
-		}
-		for _, want := range []string{"urn:steward:patch:", "PT-2025-0110 8.1 累积升级包 1 · 8.1 cumulative upgrade 1", "【已撤回 Withdrawn】PT-2025-0104",
-			"supersedes: PT-2025-0102, PT-2025-0103", "pt-2025-0101.zip", `href="http://example.com/patches/k3cloud.atom"`} {
-			if !strings.Contains(body, want) {
-				t.Errorf("feed lacks %q", want)
+		byTitle := map[string]string{}
+		for _, en := range f.Entries {
+			if !strings.HasPrefix(en.ID, "urn:steward:patch:pat_") || !strings.HasPrefix(en.Link.Href, "http://example.com/api/v1/patches/pat_") {
+				t.Errorf("entry %q: id %q, link %q", en.Title, en.ID, en.Link.Href)
 			}
+			byTitle[en.Title] = en.Content
+		}
+		if c := byTitle["PT-2025-0110 8.1 累积升级包 1 · 8.1 cumulative upgrade 1"]; !strings.Contains(c, "supersedes: PT-2025-0102, PT-2025-0103") ||
+			!strings.Contains(c, "pt-2025-0110.zip") {
+			t.Errorf("cumulative patch's entry: %q", c)
+		}
+		if c, ok := byTitle["【已撤回 Withdrawn】PT-2025-0104 应付：付款单打印模板修复 · Payables: payment slip print template fixed"]; !ok || !strings.Contains(c, "Incompatible with some printer drivers") {
+			t.Errorf("withdrawn patch's entry: %v %q", ok, c)
 		}
 		for _, path := range []string{"/patches/nosuch.atom", "/patches/k3cloud"} {
 			if res := e.Do(req{Method: "GET", Path: path}); res.Status != http.StatusNotFound {

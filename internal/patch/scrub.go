@@ -105,6 +105,6 @@ func (s *Service) quarantine(ctx context.Context, sha string) error {
 			return notice.Text{Zh: i18n.T(i18n.Chinese, key, args), En: i18n.T(i18n.English, key, args)}
 		}
 		return s.d.Notices.Post(ctx, tx, admins, notice.Message{Title: text("patch.quarantine.title"), Body: text("patch.quarantine.body"),
-			Link: "/api/v1/patches/" + files[0].PatchID})
+			Link: ConsolePath(files[0].PatchID)})
 	})
 }
