@@ -290,7 +290,7 @@ func TestRevocationListMustBeSignedByATrustedKey(t *testing.T) {
 	_, err = licensefile.ParseRevocationList(doc, []licensefile.TrustedKey{key})
 	wantKind(t, err, licensefile.ErrRetiredKey)
 
-	for _, bad := range []string{"", "{}", `{"format":"steward-revocations-v1","payload":"e30=","signature":""}`, string(doc[:len(doc)/2])} {
+	for _, bad := range []string{"", "{}", `{"format":"steward-revocations-v1","payload":"e30=","signature":""}`, string(doc[:len(doc)/2]), string(doc) + "{}"} {
 		_, err = licensefile.ParseRevocationList([]byte(bad), keys)
 		wantKind(t, err, licensefile.ErrMalformed)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -130,7 +131,8 @@ func ParseRevocationList(data []byte, keys []TrustedKey) (*RevocationList, error
 	var doc revocationDoc
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil || doc.Format != revocationDocFormat {
+	err := dec.Decode(&doc)
+	if _, after := dec.Token(); err != nil || after != io.EOF || doc.Format != revocationDocFormat {
 		return nil, newError(ErrMalformed, nil, "not a revocation list document of format %s", revocationDocFormat)
 	}
 	payload, err := base64.StdEncoding.Strict().DecodeString(doc.Payload)
