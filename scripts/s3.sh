@@ -30,7 +30,10 @@ url="http://$access:$secret@127.0.0.1:$port/steward-test"
 
 if [ "$action" = stop ]; then
   if [ -f "$dir.pid" ]; then
-    kill "$(cat "$dir.pid")" 2>/dev/null || true
+    pid=$(cat "$dir.pid")
+    kill "$pid" 2>/dev/null || true
+    # It shuts down gracefully: wait (up to 10 s) so that the port is free.
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     rm -f "$dir.pid"
   fi
   exit 0
