@@ -9,7 +9,7 @@ import (
 
 // Counter counts downloads per file and organisation in memory, so that no
 // ranged request of a download manager writes to the database; Flush adds
-// the counts in one statement. Each instance keeps its own counter, and the
+// the counts with one statement (per thousand rows). Each instance keeps its own counter, and the
 // database sums them.
 type Counter struct {
 	store *Store
@@ -39,8 +39,13 @@ func (c *Counter) Add(patchID, name, orgID string) {
 	c.n[k] = &DownloadCount{PatchID: patchID, Name: name, OrgID: orgID, Count: 1, LastAt: now}
 }
 
-// Flush writes the counts gathered since the last flush. When the write
-// fails they are kept for the next one.
+// flushRows bounds the rows of one statement, within both databases'
+// limits on bound parameters.
+const flushRows = 1000
+
+// Flush writes the counts gathered since the last flush, a statement per
+// thousand files and organisations. Counts whose statement fails are kept
+// for the next flush.
 func (c *Counter) Flush(ctx context.Context) error {
 	c.mu.Lock()
 	taken := c.n
@@ -50,17 +55,25 @@ func (c *Counter) Flush(ctx context.Context) error {
 	for _, d := range taken {
 		counts = append(counts, *d)
 	}
-	err := c.store.AddDownloads(ctx, counts)
-	if err != nil {
-		c.mu.Lock()
-		for k, d := range taken {
-			if now := c.n[k]; now != nil {
-				d.Count += now.Count
-				d.LastAt = now.LastAt
-			}
-			c.n[k] = d
+	for start := 0; start < len(counts); start += flushRows {
+		if err := c.store.AddDownloads(ctx, counts[start:min(start+flushRows, len(counts))]); err != nil {
+			c.putBack(counts[start:])
+			return err
 		}
-		c.mu.Unlock()
 	}
-	return err
+	return nil
+}
+
+// putBack adds counts that were not written to those gathered meanwhile.
+func (c *Counter) putBack(counts []DownloadCount) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, d := range counts {
+		k := counterKey{d.PatchID, d.Name, d.OrgID}
+		if now := c.n[k]; now != nil {
+			d.Count += now.Count
+			d.LastAt = now.LastAt
+		}
+		c.n[k] = &d
+	}
 }
