@@ -63,21 +63,23 @@ func (l License) normalized() License {
 
 // check names the first field that a license may not have.
 func (l *License) check() error {
-	for _, f := range []struct{ name, value string }{{"license_id", l.LicenseID}, {"org_id", l.OrgID},
-		{"product", l.Product}, {"version", l.Version}, {"deployment", l.Deployment}, {"key_id", l.KeyID}} {
-		if f.value == "" {
+	for _, f := range []struct {
+		name, value string
+		required    bool
+	}{{"license_id", l.LicenseID, true}, {"org_id", l.OrgID, true}, {"org_name", l.OrgName, false},
+		{"product", l.Product, true}, {"version", l.Version, true}, {"deployment", l.Deployment, true},
+		{"supersedes", l.Supersedes, false}, {"key_id", l.KeyID, true}} {
+		switch {
+		case f.required && f.value == "":
 			return fmt.Errorf("%s is empty", f.name)
-		}
-	}
-	for _, f := range []struct{ name, value string }{{"org_name", l.OrgName}, {"supersedes", l.Supersedes}} {
-		if !utf8.ValidString(f.value) {
+		case !utf8.ValidString(f.value): // encoding/json would replace the bytes, and sign something else
 			return fmt.Errorf("%s is not UTF-8", f.name)
 		}
 	}
 	for i, m := range l.Modules {
 		switch {
-		case m == "":
-			return fmt.Errorf("modules[%d] is empty", i)
+		case m == "" || !utf8.ValidString(m):
+			return fmt.Errorf("modules[%d] %q is empty or not UTF-8", i, m)
 		case i > 0 && m <= l.Modules[i-1]:
 			return fmt.Errorf("modules[%d] %q is out of order or listed twice", i, m)
 		}

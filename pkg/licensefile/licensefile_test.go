@@ -123,6 +123,8 @@ func TestEncodeRefusesAnIncompleteLicense(t *testing.T) {
 		"bad valid_from":     func(l *licensefile.License) { l.ValidFrom = "2026-12-1" },
 		"until before from":  func(l *licensefile.License) { l.ValidUntil = "2026-11-30" },
 		"org name not UTF-8": func(l *licensefile.License) { l.OrgName = "\xff" },
+		"module not UTF-8":   func(l *licensefile.License) { l.Modules = []string{"gl\xff"} },
+		"version not UTF-8":  func(l *licensefile.License) { l.Version = "9.\xff" },
 	} {
 		l := exampleLicense()
 		change(&l)

@@ -76,13 +76,13 @@ func (rl *RevocationList) check() error {
 		return fmt.Errorf("sequence %d is negative", rl.Sequence)
 	case rl.IssuedAt.IsZero():
 		return fmt.Errorf("issued_at is missing")
-	case rl.KeyID == "":
-		return fmt.Errorf("key_id is empty")
+	case rl.KeyID == "" || !utf8.ValidString(rl.KeyID):
+		return fmt.Errorf("key_id is empty or not UTF-8")
 	}
 	for i, r := range rl.Revoked {
 		switch {
-		case r.LicenseID == "":
-			return fmt.Errorf("revoked[%d].license_id is empty", i)
+		case r.LicenseID == "" || !utf8.ValidString(r.LicenseID):
+			return fmt.Errorf("revoked[%d].license_id is empty or not UTF-8", i)
 		case i > 0 && r.LicenseID == rl.Revoked[i-1].LicenseID:
 			return fmt.Errorf("license %q is listed twice", r.LicenseID)
 		case r.RevokedAt.IsZero():
