@@ -67,7 +67,8 @@ mkdir -p "$dir/root" "$dir/meta"
 "$tools/versitygw" --port "127.0.0.1:$port" --access "$access" --secret "$secret" --health /health --quiet \
   posix --sidecar "$dir/meta" "$dir/root" >"$dir.log" 2>&1 &
 echo $! > "$dir.pid"
-for _ in $(seq 1 100); do
+# Up to a minute: it took 12 s on a machine busy with other builds.
+for _ in $(seq 1 600); do
   if healthy; then
     if [ -n "${STEWARD_S3_STARTED_FILE:-}" ]; then echo started > "$STEWARD_S3_STARTED_FILE"; fi
     echo "$url"; exit 0
