@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,28 +160,24 @@ func (p *Pages) center(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := centerData{Titles: map[string]string{}, Files: map[string][]fileView{}, BlockedWhy: map[string]string{}}
 	byCode := map[string]*productView{}
+	byProduct := map[string][]OrgContract{}
 	for _, c := range list.Contracts {
-		pv := byCode[c.Product]
-		if pv == nil {
-			pv = &productView{Code: c.Product}
-			if pv.Refusal, err = refusalWords(lang, p.svc.MayDownload(ctx, a, c.Product)); err != nil {
-				return err
-			}
-			byCode[c.Product] = pv
-			d.Products = append(d.Products, pv)
+		if byProduct[c.Product] == nil {
 			d.ProductCodes = append(d.ProductCodes, c.Product)
 		}
-		if !contains(pv.Versions, c.Version) {
-			pv.Versions = append(pv.Versions, c.Version)
+		byProduct[c.Product] = append(byProduct[c.Product], c)
+	}
+	for _, code := range d.ProductCodes {
+		pv := &productView{Code: code, Versions: versionsOf(byProduct[code])}
+		if pv.Refusal, err = refusalWords(lang, p.svc.MayDownload(ctx, a, code)); err != nil {
+			return err
 		}
+		byCode[code] = pv
+		d.Products = append(d.Products, pv)
 	}
 	for _, op := range list.Items {
 		v := viewOf(op.Patch, lang)
-		for _, c := range op.Contracts {
-			if !contains(v.Versions, c.Version) {
-				v.Versions = append(v.Versions, c.Version)
-			}
-		}
+		v.Versions = versionsOf(op.Contracts)
 		byCode[op.Product].Patches = append(byCode[op.Product].Patches, v)
 	}
 	status := http.StatusOK
@@ -232,13 +229,15 @@ func numbers(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
+// versionsOf lists the contracts' versions once each, in their order.
+func versionsOf(contracts []OrgContract) []string {
+	var out []string
+	for _, c := range contracts {
+		if !slices.Contains(out, c.Version) {
+			out = append(out, c.Version)
 		}
 	}
-	return false
+	return out
 }
 
 // orgPatchData fills the portal's page of one patch.
@@ -258,11 +257,7 @@ func (p *Pages) orgPatch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := orgPatchData{Patch: viewOf(op.Patch, lang)}
-	for _, c := range op.Contracts {
-		if !contains(d.Patch.Versions, c.Version) {
-			d.Patch.Versions = append(d.Patch.Versions, c.Version)
-		}
-	}
+	d.Patch.Versions = versionsOf(op.Contracts)
 	if d.Refusal, err = refusalWords(lang, p.svc.MayDownload(ctx, a, op.Product)); err != nil {
 		return err
 	}

@@ -32,14 +32,7 @@ func TestDataAccessJourney(t *testing.T) {
 				{"org_demo_cloud", "admin@yunqi.demo", "member@yunqi.demo"},
 				{"org_demo_perpetual", "admin@huabei.demo", "member@huabei.demo"},
 			}[i]
-			phone := func(email string) *tab {
-				p := s.newTab(t)
-				run(p, "phone viewport", chromedp.EmulateViewport(390, 844,
-					chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
-				p.openInLang("/login", l.tag)
-				p.login(email, demoPassword)
-				return p
-			}
+			phone := func(email string) *tab { return s.phone(t, l.tag, email) }
 
 			name := "月结日志-" + l.tag + ".txt"
 			file := filepath.Join(t.TempDir(), name)

@@ -26,6 +26,7 @@ import (
 
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/app"
+	"steward.dev/steward/internal/platform/clock"
 )
 
 // chromiumEnv names the variable that holds the Chromium binary.
@@ -147,11 +148,19 @@ type site struct {
 // demo data and serves it on 127.0.0.1; the test's cleanup stops it.
 func startSite(t *testing.T) *site {
 	t.Helper()
+	return startSiteAt(t, nil)
+}
+
+// startSiteAt is startSite on the clock c (the real clock when nil), for
+// journeys that depend on the date.
+func startSiteAt(t *testing.T, c clock.Clock) *site {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, app.Config{
 		DataDir: t.TempDir(),
 		Addr:    "127.0.0.1:0",
 		Demo:    true,
+		Clock:   c,
 		Hasher:  account.Hasher{Memory: 1024, Time: 1, Threads: 1},
 		Logger:  slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
@@ -209,6 +218,18 @@ func (s *site) newTab(t *testing.T) *tab {
 		t.Fatalf("open a tab: %v", err)
 	}
 	return &tab{t: t, ctx: ctx, site: s}
+}
+
+// phone opens a tab on a phone-sized screen (390×844, like an iPhone
+// 12–15) and logs email in, in lang.
+func (s *site) phone(t *testing.T, lang, email string) *tab {
+	t.Helper()
+	p := s.newTab(t)
+	run(p, "phone viewport", chromedp.EmulateViewport(390, 844,
+		chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	p.openInLang("/login", lang)
+	p.login(email, demoPassword)
+	return p
 }
 
 // run runs one action with a timeout and fails the test on error.
