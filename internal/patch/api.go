@@ -104,14 +104,19 @@ func (h *API) withdraw(w http.ResponseWriter, r *http.Request, a *actor.Actor) e
 // (on top of the server's usual 5 minutes): a 4 GiB file at 256 KiB/s.
 const uploadRate = 256 << 10
 
+// allowUpload gives a body of up to limit bytes the time it needs: a large
+// file takes longer than the server's read timeout.
+func allowUpload(w http.ResponseWriter, r *http.Request, limit int64) {
+	if r.ContentLength > 0 && r.ContentLength <= limit {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(5*time.Minute + time.Duration(r.ContentLength/uploadRate)*time.Second))
+	}
+}
+
 func (h *API) upload(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	if err := manage(a); err != nil {
 		return err
 	}
-	if r.ContentLength > 0 && r.ContentLength <= h.svc.MaxFileSize() {
-		// A large file takes longer than the server's read timeout.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(5*time.Minute + time.Duration(r.ContentLength/uploadRate)*time.Second))
-	}
+	allowUpload(w, r, h.svc.MaxFileSize())
 	f, err := h.svc.PutFile(r.Context(), a, r.PathValue("id"), Upload{Name: r.PathValue("name"), Body: r.Body,
 		Size: r.ContentLength, Checksum: r.Header.Get("X-Checksum-Sha256")})
 	return web.Respond(w, http.StatusOK, f, err)

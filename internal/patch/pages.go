@@ -517,6 +517,7 @@ func (p *Pages) edit(w http.ResponseWriter, r *http.Request) error {
 // JavaScript), streamed into the service without a temporary copy.
 func (p *Pages) uploadForm(w http.ResponseWriter, r *http.Request) error {
 	return p.change(w, r, "upload", func(a *actor.Actor, _ *patchData) (Input, error) {
+		allowUpload(w, r, p.svc.MaxFileSize()+uploadFormOverhead)
 		err := p.receive(r, a)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
