@@ -555,8 +555,13 @@ func (p *Pages) receive(r *http.Request, a *actor.Actor) error {
 
 func (p *Pages) publish(w http.ResponseWriter, r *http.Request) error {
 	return p.change(w, r, "publish", func(a *actor.Actor, _ *patchData) (Input, error) {
-		_, err := p.svc.Publish(r.Context(), a, r.PathValue("id"))
-		return Input{}, err
+		pt, err := p.svc.Get(r.Context(), a, r.PathValue("id"))
+		if err != nil {
+			return Input{}, err
+		}
+		_, err = p.svc.Publish(r.Context(), a, pt.ID)
+		// The graph checks name the stored relations' entries.
+		return Input{Requires: pt.Requires, Supersedes: pt.Supersedes, ConflictsWith: pt.ConflictsWith}, err
 	})
 }
 

@@ -207,6 +207,19 @@ func TestConsolePatchPages(t *testing.T) {
 		}
 		mustContain(t, "stats", pm.Get(page).Body.String(), "共 1 次下载", "云启制造有限公司")
 
+		// A draft that requires it, to be published after it is withdrawn.
+		dependant := url.Values{"number": {"PT-PC-0002"}, "product": {"k3cloud"}, "type": {"defect_fix"}, "title_zh": {"后续修复"},
+			"title_en": {"Follow-up fix"}, "applies_to": {">=8.0"}, "requires": {"PT-PC-0001"}}
+		w = pm.PostForm("/console/patches", dependant)
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("create the dependant: %d %s", w.Code, w.Body)
+		}
+		dependantPage := strings.TrimSuffix(w.Header().Get("Location"), "?done=created")
+		ct, body = multipartFile(t, "fix-2.zip", "the follow-up")
+		if w := pm.Do("POST", dependantPage+"/files", ct, body); w.Code != http.StatusSeeOther {
+			t.Fatalf("upload: %d %s", w.Code, w.Body)
+		}
+
 		// Withdrawing needs a reason and the tick.
 		w = pm.PostForm(page+"/withdraw", url.Values{"reason": {""}})
 		mustContain(t, "unconfirmed withdrawal", w.Body.String(), "请勾选以确认撤回", "必填")
@@ -217,6 +230,12 @@ func TestConsolePatchPages(t *testing.T) {
 			t.Fatalf("withdraw: %d %s", w.Code, w.Body)
 		}
 		mustContain(t, "withdrawn", pm.Get(page+"?done=withdrawn").Body.String(), "补丁已撤回", "breaks month-end close")
+		w = pm.PostForm(dependantPage+"/publish", nil)
+		mustContain(t, "publish after the prerequisite's withdrawal", w.Body.String(), `data-testid="publish-errors"`,
+			"前置补丁: PT-PC-0001: 是已撤回的补丁")
+		if w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("publish after the prerequisite's withdrawal: %d", w.Code)
+		}
 		if w := pm.Get("/console/patches?status=withdrawn&product=k3cloud"); !strings.Contains(w.Body.String(), `<tr data-number="PT-PC-0001">`) {
 			t.Errorf("filter by status: %d", w.Code)
 		}
