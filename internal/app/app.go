@@ -14,6 +14,7 @@ import (
 	"steward.dev/steward/internal/catalog"
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/entitlement"
+	"steward.dev/steward/internal/license"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
 	"steward.dev/steward/internal/patch"
@@ -55,8 +56,11 @@ type App struct {
 	// Patches are the vendor's patches with their signed files, entitled
 	// downloads and per-organisation download counts.
 	Patches *patch.Service
-	Router  *web.Router
-	Handler http.Handler
+	// Licenses are the signed license files issued from contracts, their
+	// upgrades and the revocation list.
+	Licenses *license.Service
+	Router   *web.Router
+	Handler  http.Handler
 }
 
 // New opens and migrates the database and builds every room.
@@ -125,6 +129,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	if err := a.buildPatches(recorder, pages, rt); err != nil {
 		return nil, err
 	}
+	a.buildLicenses(recorder, pages, rt)
 
 	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
@@ -155,6 +160,9 @@ func (a *App) Prepare(ctx context.Context) error {
 		}
 		if err := loadDemoPatches(ctx, a.Patches); err != nil {
 			return fmt.Errorf("demo patches: %w", err)
+		}
+		if err := loadDemoLicenses(ctx, a.Licenses); err != nil {
+			return fmt.Errorf("demo licenses: %w", err)
 		}
 	}
 	return nil

@@ -35,6 +35,10 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 			"/api/v1/orgs/{org}/access-grants/{id}/revoke": grantB["id"].(string),
 			"/api/v1/orgs/{org}/contracts/{id}":            "ctr_demo_hk",
 			"/api/v1/orgs/{org}/contracts/{id}/terminate":  "ctr_demo_hk",
+			"/api/v1/licenses/{id}":                        "lic_demo_hk",
+			"/api/v1/licenses/{id}/file":                   "lic_demo_hk",
+			"/api/v1/licenses/{id}/upgrade":                "lic_demo_hk",
+			"/api/v1/licenses/{id}/revoke":                 "lic_demo_hk",
 		}
 		// Routes of the vendor's public tables, which belong to no organisation,
 		// and of its own signing keys (vendor_admin only; keys_test.go checks
@@ -102,6 +106,10 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 
 		if c := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + orgB + "/contracts/ctr_demo_hk", Token: adminB}).JSON(); c["status"] != "active" || c["users"] != float64(40) {
 			t.Errorf("B's contract after the walk: %v", c)
+		}
+
+		if l := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/licenses/lic_demo_hk", Token: adminB}).JSON(); l["status"] != "active" || l["version"] != "8.2" {
+			t.Errorf("B's license after the walk: %v", l)
 		}
 
 		// Lists show a customer only its own organisation.

@@ -17,6 +17,8 @@ func TestPermissionTable(t *testing.T) {
 		{ManageSigningKeys, []Role{VendorAdmin}},
 		{ManageContracts, []Role{Agent, VendorAdmin}},
 		{GrantQuota, []Role{Agent, VendorAdmin}},
+		{IssueLicenses, []Role{Agent, VendorAdmin}},
+		{UpgradeLicenses, []Role{CustomerAdmin, Agent, VendorAdmin}},
 		{EditCatalog, []Role{ProductManager, VendorAdmin}},
 		{ManageProducts, []Role{ProductManager, VendorAdmin}},
 		{ReadServices, all},

@@ -31,6 +31,10 @@ var (
 	CreateOrgs = vendorAction("create orgs", Agent)
 	// ManageContracts: create, change and terminate contracts (the same row as CreateOrgs).
 	ManageContracts = vendorAction("manage contracts", Agent)
+	// IssueLicenses: issue licenses from contracts and revoke them (the same row as CreateOrgs).
+	IssueLicenses = vendorAction("issue and revoke licenses", Agent)
+	// UpgradeLicenses: exchange a license for the newest version's with the same modules and users.
+	UpgradeLicenses = vendorAction("upgrade a license", CustomerAdmin, Agent)
 	// GrantQuota: grant an organisation an extra allowance of a quota item.
 	GrantQuota = vendorAction("grant quota", Agent)
 	// EditCatalog: edit, announce and withdraw catalog versions.
