@@ -59,6 +59,11 @@ func TestBadInput(t *testing.T) {
 		e.Do(req{Method: "POST", Path: "/api/v1/patches/" + gone + "/withdraw", Token: pm, Body: map[string]any{"reason": "broken"}})
 		a := draft(t, e, pm, "PT-T-0302", ">=8.0", map[string]any{"requires": []string{"PT-T-0300"}})
 		b := draft(t, e, pm, "PT-T-0303", ">=8.0", map[string]any{"requires": []string{"PT-T-0302"}})
+		// A draft whose prerequisite is withdrawn before it is published.
+		prereq := published(t, e, pm, "PT-T-0304", ">=8.0", nil)
+		orphan := draft(t, e, pm, "PT-T-0305", ">=8.0", map[string]any{"requires": []string{"PT-T-0304"}})
+		upload(t, e, pm, orphan, "orphan.zip", "orphan")
+		e.Do(req{Method: "POST", Path: "/api/v1/patches/" + prereq + "/withdraw", Token: pm, Body: map[string]any{"reason": "broken"}})
 		valid := func(change map[string]any) map[string]any {
 			body := map[string]any{"number": "PT-T-0399", "product": "k3cloud", "type": "defect_fix",
 				"title": map[string]string{"zh": "标题", "en": "Title"}, "applies_to": ">=8.0"}
@@ -88,6 +93,8 @@ func TestBadInput(t *testing.T) {
 				Body: map[string]any{"requires": []string{"PT-T-0300", "PT-T-0303"}}}, Status: 422},
 			{Name: "a cycle in supersedes", Req: req{Method: "PATCH", Path: "/api/v1/patches/" + a, Token: pm,
 				Body: map[string]any{"supersedes": []string{"PT-T-0303"}}}, Status: 422},
+			{Name: "publishing after the prerequisite's withdrawal", Req: req{Method: "POST", Path: "/api/v1/patches/" + orphan + "/publish", Token: pm},
+				Status: 422, Code: "patch.invalid", Field: "requires[0]"},
 			{Name: "listed twice", Req: create(map[string]any{"conflicts_with": []string{"PT-T-0300", "PT-T-0300"}}), Status: 400, Field: "conflicts_with[1]"},
 			{Name: "dot-dot name", Req: req{Method: "PUT", Path: files + "a..b", Token: pm, Body: "x"}, Status: 400, Field: "name"},
 			{Name: "encoded slash", Req: req{Method: "PUT", Path: files + "a%2Fb", Token: pm, Body: "x"}, Status: 400, Field: "name"},
