@@ -24,6 +24,7 @@ Usage:
   steward backup   FILE [--data DIR]
   steward patch publish --server URL --product P --number N --type T --title-zh T --title-en T FILE...
   steward patch verify  [--server URL] [--keys URL|FILE] FILE
+  steward license verify [--server URL] [--keys URL|FILE] [--revoked URL|FILE] FILE
   steward version
 
 Run "steward COMMAND --help" for a command's flags.
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return backup(ctx, args[1:], stdout)
 	case "patch":
 		return patchCommand(ctx, args[1:], stdout)
+	case "license":
+		return licenseCommand(ctx, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "steward", version())
 		return nil

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 
 	"steward.dev/steward/internal/patch"
@@ -127,30 +126,15 @@ func publishedIn(sig patch.Signature) string {
 // loadPublicKeys reads the key set of GET /api/v1/keys from a file, a URL,
 // or the server when from is "".
 func loadPublicKeys(ctx context.Context, c *apiClient, from string) ([]signing.PublicKey, error) {
+	raw, err := readDocument(ctx, c, from, "/api/v1/keys")
+	if err != nil {
+		return nil, fmt.Errorf("public keys: %w", err)
+	}
 	var set struct {
 		Items []signing.PublicKey `json:"items"`
 	}
-	switch {
-	case from == "":
-		if err := c.call(ctx, http.MethodGet, "/api/v1/keys", nil, &set); err != nil {
-			return nil, fmt.Errorf("public keys: %w", err)
-		}
-	case strings.HasPrefix(from, "http://") || strings.HasPrefix(from, "https://"):
-		keys, err := newAPIClient(from, "")
-		if err != nil {
-			return nil, err
-		}
-		if err := keys.call(ctx, http.MethodGet, "", nil, &set); err != nil {
-			return nil, fmt.Errorf("public keys from %s: %w", from, err)
-		}
-	default:
-		raw, err := os.ReadFile(from)
-		if err != nil {
-			return nil, fmt.Errorf("public keys: %w", err)
-		}
-		if err := json.Unmarshal(raw, &set); err != nil {
-			return nil, fmt.Errorf("public keys: %s is not the JSON of GET /api/v1/keys: %w", from, err)
-		}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return nil, fmt.Errorf("public keys: %s is not the JSON of GET /api/v1/keys: %w", from, err)
 	}
 	return set.Items, nil
 }
