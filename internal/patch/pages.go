@@ -145,6 +145,7 @@ type centerData struct {
 	Titles       map[string]string     // by patch number, in the page's language
 	Files        map[string][]fileView // of each step, by patch number
 	BlockedWhy   map[string]string
+	Missing      map[string]string // a blocked patch's prerequisites that cannot be had, listed
 	Errors       *web.FormErrors
 }
 
@@ -158,7 +159,7 @@ func (p *Pages) center(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := centerData{Titles: map[string]string{}, Files: map[string][]fileView{}, BlockedWhy: map[string]string{}}
+	d := centerData{Titles: map[string]string{}, Files: map[string][]fileView{}, BlockedWhy: map[string]string{}, Missing: map[string]string{}}
 	byCode := map[string]*productView{}
 	byProduct := map[string][]OrgContract{}
 	for _, c := range list.Contracts {
@@ -211,7 +212,7 @@ func (f *planForm) prefill(contracts []OrgContract) {
 	}
 }
 
-// words gives the plan's titles and blocked reasons in the page's language.
+// words gives the plan's titles, blocked reasons and lists in the page's language.
 func (d *centerData) words(plan PlanView, lang i18n.Lang) {
 	for _, st := range plan.Steps {
 		d.Titles[st.Number], d.Files[st.Number] = st.Title.In(lang), filesOf(st.ID, st.Files)
@@ -221,6 +222,7 @@ func (d *centerData) words(plan PlanView, lang i18n.Lang) {
 	}
 	for _, b := range plan.Blocked {
 		d.Titles[b.Number], d.BlockedWhy[b.Number] = b.Title.In(lang), b.Text.In(lang)
+		d.Missing[b.Number] = strings.Join(b.Missing, i18n.T(lang, "patch_pages.sep", nil))
 	}
 }
 

@@ -43,13 +43,27 @@ func TestPatchCenter(t *testing.T) {
 		}
 		mustContain(t, "patch center", body, `href="/portal/patches"`, "PT-PG-0001", "功能升级", "修复了<strong>库存</strong>结转。",
 			`href="`+patch.FilePath(id, "PT-PG-0001.zip")+`"`, `name="version" maxlength="40" value="9.0"`,
-			`<li data-number="PT-PG-0002">`, "替代： PT-PG-0001", "k3cloud 9.0 的安装步骤")
+			`<li data-number="PT-PG-0002">`, "替代：PT-PG-0001", "k3cloud 9.0 的安装步骤")
 		if strings.Contains(body, `data-testid="refusal"`) {
 			t.Error("an entitled customer is refused")
 		}
 		if w := cloud.Get("/portal/patches?version=8.0&installed=PT-PG-0002"); w.Code != http.StatusOK || strings.Contains(w.Body.String(), `<li data-number="PT-PG-0002">`) ||
 			strings.Contains(w.Body.String(), `<li data-number="PT-PG-0001">`) || !strings.Contains(w.Body.String(), "k3cloud 8.0 的安装步骤") {
 			t.Errorf("plan with the cumulative patch installed: %d", w.Code)
+		}
+
+		// Blocked patches say why in words; conflicts name both sides.
+		withdrawn := published(t, e, pm, "PT-PG-0010", ">=8.0", nil)
+		published(t, e, pm, "PT-PG-0011", ">=8.0", map[string]any{"requires": []string{"PT-PG-0010"}})
+		published(t, e, pm, "PT-PG-0012", ">=8.0", map[string]any{"conflicts_with": []string{"PT-PG-0002"}})
+		if res := e.Do(req{Method: "POST", Path: "/api/v1/patches/" + withdrawn + "/withdraw", Token: pm, Body: map[string]string{"reason": "回退"}}); res.Status != http.StatusOK {
+			t.Fatalf("withdraw: %d %s", res.Status, res.Body)
+		}
+		body = cloud.Get("/portal/patches").Body.String()
+		mustContain(t, "plan", body, `<li data-testid="blocked" data-number="PT-PG-0011"><strong>PT-PG-0011</strong> 修复 PT-PG-0011：无法安装：它依赖的补丁已被撤回`,
+			"（涉及：PT-PG-0010）", "不能同时安装")
+		if i := strings.Index(body, `data-testid="conflict"`); i < 0 || !strings.Contains(body[i:], "PT-PG-0012") || !strings.Contains(body[i:], "PT-PG-0002") {
+			t.Error("the conflict does not name both patches")
 		}
 
 		// Bad plan input is named next to its field, in the reader's language.
