@@ -82,7 +82,7 @@ func TestAScheduledJobRunsAndShowsInTheConsole(t *testing.T) {
 
 func TestServeRunsJobsUntilItStops(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		e.App.Config.Addr, e.App.Config.JobPoll = "127.0.0.1:0", 10*time.Millisecond
+		e.App.Config.JobPoll = 10 * time.Millisecond
 		ran := make(chan struct{}, 10)
 		e.App.Jobs.Handle("test.once", func(context.Context, jobs.Job) error { ran <- struct{}{}; return nil })
 		enqueue := func() {
@@ -91,23 +91,13 @@ func TestServeRunsJobsUntilItStops(t *testing.T) {
 			}
 		}
 		enqueue()
-		ctx, cancel := context.WithCancel(context.Background())
-		served := make(chan error, 1)
-		go func() { served <- e.App.Serve(ctx, nil) }()
+		_, stop := serve(t, e)
 		select {
 		case <-ran:
 		case <-time.After(10 * time.Second):
 			t.Fatal("a due job did not run while serving")
 		}
-		cancel()
-		select {
-		case err := <-served:
-			if err != nil {
-				t.Fatalf("Serve: %v", err)
-			}
-		case <-time.After(25 * time.Second):
-			t.Fatal("Serve did not stop")
-		}
+		stop()
 		enqueue()
 		time.Sleep(100 * time.Millisecond)
 		if len(ran) != 0 {

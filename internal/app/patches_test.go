@@ -35,11 +35,8 @@ func TestServedDownloadsAndCountsAtShutdown(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		e.App.Config.Addr = "127.0.0.1:0"
-		ctx, cancel := context.WithCancel(context.Background())
-		served, ready := make(chan error, 1), make(chan string, 1)
-		go func() { served <- e.App.Serve(ctx, func(addr string) { ready <- addr }) }()
-		base := "http://" + <-ready + u.RequestURI()
+		addr, stop := serve(t, e)
+		base := "http://" + addr + u.RequestURI()
 
 		get := func(rng string) ([]byte, int) {
 			req, _ := http.NewRequest("GET", base, nil)
@@ -82,6 +79,31 @@ func TestServedDownloadsAndCountsAtShutdown(t *testing.T) {
 			t.Errorf("the four pieces differ from the whole file")
 		}
 
+		stop()
+		stats := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/patches/" + id + "/stats", Token: e.Login("agent@steward.demo")}).JSON()
+		// The whole download and the piece from byte 0: one each.
+		if stats["total"] != float64(2) {
+			t.Errorf("stats after shutdown: %v", stats)
+		}
+	})
+}
+
+// serve runs the app on a free loopback port until stop, which waits until
+// Serve has returned (graceful shutdown done) and fails the test if it did
+// not return cleanly within 25 seconds.
+func serve(t *testing.T, e *apptest.Env) (addr string, stop func()) {
+	t.Helper()
+	e.App.Config.Addr = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	served, ready := make(chan error, 1), make(chan string, 1)
+	go func() { served <- e.App.Serve(ctx, func(addr string) { ready <- addr }) }()
+	select {
+	case addr = <-ready:
+	case err := <-served:
+		t.Fatalf("Serve: %v", err)
+	}
+	return addr, func() {
+		t.Helper()
 		cancel()
 		select {
 		case err := <-served:
@@ -91,10 +113,5 @@ func TestServedDownloadsAndCountsAtShutdown(t *testing.T) {
 		case <-time.After(25 * time.Second):
 			t.Fatal("Serve did not stop")
 		}
-		stats := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/patches/" + id + "/stats", Token: e.Login("agent@steward.demo")}).JSON()
-		// The whole download and the piece from byte 0: one each.
-		if stats["total"] != float64(2) {
-			t.Errorf("stats after shutdown: %v", stats)
-		}
-	})
+	}
 }
