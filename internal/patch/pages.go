@@ -57,9 +57,6 @@ func (p *Pages) Routes(rt *web.Router) {
 // ConsolePath is a patch's page in the console.
 func ConsolePath(patchID string) string { return "/console/patches/" + url.PathEscape(patchID) }
 
-// PortalPath is a patch's page in the portal.
-func PortalPath(patchID string) string { return "/portal/patches/" + url.PathEscape(patchID) }
-
 // patchView is a patch as a page shows it, in the page's language.
 type patchView struct {
 	ID, Number, Product, Type, Status, Title string
@@ -105,13 +102,14 @@ func beijing(t *time.Time) string {
 // refusalWords says in words why the organisation may not download a
 // product's patches, from MayDownload's answer: the entitlement's reasons
 // when it has them (they say what to do next), else the problem's own
-// message. nil when it may; other failures are returned for the error page.
+// message (a used-up quota says so). nil when it may; failures of the
+// server are returned for the error page.
 func refusalWords(lang i18n.Lang, err error) ([]string, error) {
 	if err == nil {
 		return nil, nil
 	}
 	pe, ok := problem.As(err)
-	if !ok || pe.Status != http.StatusForbidden {
+	if !ok || pe.Status >= http.StatusInternalServerError {
 		return nil, err
 	}
 	if reasons, ok := pe.Extra["reasons"].([]entitlement.Reason); ok && len(reasons) > 0 {

@@ -90,14 +90,14 @@ func TestPatchCenter(t *testing.T) {
 		}
 
 		// The patch page: its own products' patches only, no drafts.
-		mustContain(t, "patch page", cloud.Get(patch.PortalPath(cumulative)).Body.String(), "PT-PG-0002", "PT-PG-0001", `data-testid="download"`)
+		mustContain(t, "patch page", cloud.Get(portalPath(cumulative)).Body.String(), "PT-PG-0002", "PT-PG-0001", `data-testid="download"`)
 		if err := e.App.Products.EnsureProduct(context.Background(), lifecycle.Product{Code: "hr", Name: lifecycle.Text{Zh: "人力", En: "HR"},
 			Deployments: []string{"public_cloud"}}, []lifecycle.Version{{Name: "1.0", ReleasedOn: "2025-01-01", StandardSupportUntil: "2030-12-31"}}); err != nil {
 			t.Fatal(err)
 		}
 		other := publishedOf(t, e, pm, "hr", "HR-0001")
 		draftID := draft(t, e, pm, "PT-PG-0003", ">=8.0", nil)
-		for _, path := range []string{patch.PortalPath(other), patch.PortalPath(draftID), "/portal/patches/pat_nope"} {
+		for _, path := range []string{portalPath(other), portalPath(draftID), "/portal/patches/pat_nope"} {
 			if w := cloud.Get(path); w.Code != http.StatusNotFound {
 				t.Errorf("%s: %d, want 404", path, w.Code)
 			}
@@ -115,7 +115,7 @@ func TestPatchCenter(t *testing.T) {
 		if strings.Contains(w.Body.String(), `data-testid="download"`) {
 			t.Error("the perpetual customer gets download buttons after its service ended")
 		}
-		mustContain(t, "perpetual patch page", perpetual.Get(patch.PortalPath(id)).Body.String(), `data-testid="refusal"`, "2026-12-31")
+		mustContain(t, "perpetual patch page", perpetual.Get(portalPath(id)).Body.String(), `data-testid="refusal"`, "2026-12-31")
 	})
 }
 
@@ -267,3 +267,6 @@ func TestConsolePatchPages(t *testing.T) {
 		}
 	})
 }
+
+// portalPath is a patch's page in the portal.
+func portalPath(patchID string) string { return "/portal/patches/" + patchID }
