@@ -18,13 +18,15 @@ type DemoOrg struct {
 	MemberLocale                 string
 }
 
-// DemoOrgs are the four demo customers: one per deployment kind in the
-// catalog's regions, and one outside them.
+// DemoOrgs are the demo customers: one per deployment kind in the catalog's
+// regions, one outside them, and a perpetual customer whose only version has
+// left standard service (refused today, not only after a date to come).
 var DemoOrgs = []DemoOrg{
 	{"org_demo_cloud", "云启制造有限公司", "CN", "public_cloud", "admin@yunqi.demo", "member@yunqi.demo", "zh-CN"},
 	{"org_demo_hk", "港新貿易有限公司", "HK", "private_cloud_subscription", "admin@gangxin.demo", "member@gangxin.demo", "en"},
 	{"org_demo_perpetual", "华北精工集团", "CN", "private_cloud_perpetual", "admin@huabei.demo", "member@huabei.demo", "zh-CN"},
 	{"org_demo_sg", "Lion City Foods Pte. Ltd.", "SG", "public_cloud", "admin@lioncity.demo", "member@lioncity.demo", "en"},
+	{"org_demo_legacy", "西岭机械厂", "CN", "private_cloud_perpetual", "admin@xiling.demo", "member@xiling.demo", "zh-CN"},
 }
 
 // DemoStaff are the demo vendor accounts.

@@ -39,7 +39,8 @@ type DemoContract struct {
 
 // DemoContracts fit each demo organisation's kind. The perpetual customer
 // has a current license on 8.0 (valid until its end of standard service,
-// 2026-12-31) and an older one on 7.5, whose standard service has ended.
+// 2026-12-31) and an older one on 7.5, whose standard service has ended; the
+// legacy customer has only 7.5, so its services have ended.
 var DemoContracts = []DemoContract{
 	{"ctr_demo_cloud", "org_demo_cloud", contract.Input{Product: "k3cloud", Deployment: catalog.PublicCloud, Version: "9.0",
 		StartsOn: "2025-01-01", EndsOn: "2027-12-31", Modules: []string{"gl", "ar", "ap", "inv"}, Users: 120, Reference: "YQ-2025-0101"}},
@@ -51,6 +52,8 @@ var DemoContracts = []DemoContract{
 		StartsOn: "2019-10-01", Modules: []string{"gl", "inv"}, Users: 80, Reference: "HB-2019-1001"}},
 	{"ctr_demo_sg", "org_demo_sg", contract.Input{Product: "k3cloud", Deployment: catalog.PublicCloud, Version: "9.0",
 		StartsOn: "2026-01-01", EndsOn: "2026-12-31", Modules: []string{"gl", "ar"}, Users: 15, Reference: "LC-2026-0101"}},
+	{"ctr_demo_legacy", "org_demo_legacy", contract.Input{Product: "k3cloud", Deployment: catalog.PrivateCloudPerpetual, Version: "7.5",
+		StartsOn: "2018-05-01", Modules: []string{"gl", "ar", "inv"}, Users: 60, Reference: "XL-2018-0501"}},
 }
 
 // loadDemoContracts adds the demo product, its versions and the demo

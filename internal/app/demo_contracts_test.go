@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"steward.dev/steward/internal/app"
@@ -41,6 +42,40 @@ func TestDemoContractsAreIdempotent(t *testing.T) {
 		old := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/org_demo_perpetual/contracts/ctr_demo_perpetual_old", Token: agent}).JSON()
 		if old["version"] != "7.5" || old["ends_on"] != nil {
 			t.Errorf("the older perpetual contract: %v", old)
+		}
+	})
+}
+
+// TestTheLegacyDemoCustomerIsRefusedPatchesToday: the perpetual customer
+// whose only version (7.5) left standard service in 2024 is refused a demo
+// patch download today with the reason in words, while the perpetual
+// customer on 8.0 still downloads it.
+func TestTheLegacyDemoCustomerIsRefusedPatchesToday(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		pm := e.Login("pm@steward.demo")
+		found := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/patches?product=k3cloud&number=PT-2025-0101", Token: pm}).Items()
+		if len(found) != 1 {
+			t.Fatalf("demo patch PT-2025-0101: %v", found)
+		}
+		file := "/api/v1/patches/" + found[0]["id"].(string) + "/files/pt-2025-0101.zip"
+
+		legacy := e.Do(apptest.Request{Method: "GET", Path: file, Token: e.Login("admin@xiling.demo"), Header: map[string]string{"Accept-Language": "zh-CN"}})
+		problem := legacy.JSON()
+		if legacy.Status != 403 || problem["code"] != "entitlement.expired" {
+			t.Fatalf("legacy customer's download: %d %s", legacy.Status, legacy.Body)
+		}
+		reasons, _ := problem["reasons"].([]any)
+		if len(reasons) == 0 {
+			t.Fatalf("the refusal carries no reasons: %s", legacy.Body)
+		}
+		words, _ := reasons[0].(map[string]any)["text"].(map[string]any)
+		for _, lang := range []string{"zh", "en"} {
+			if text, _ := words[lang].(string); !strings.Contains(text, "k3cloud 7.5") || !strings.Contains(text, "2024-06-30") {
+				t.Errorf("the %s reason does not say which version ended when: %q", lang, text)
+			}
+		}
+		if res := e.Do(apptest.Request{Method: "GET", Path: file, Token: e.Login("admin@huabei.demo")}); res.Status != 200 {
+			t.Errorf("the perpetual customer on 8.0: %d %s", res.Status, res.Body)
 		}
 	})
 }

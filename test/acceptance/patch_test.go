@@ -348,15 +348,17 @@ func TestPatchPublishedDownloadedAndVerified(t *testing.T) {
 
 	// Customers who may not download are refused with their entitlement's reason.
 	s.downloadFollowsEntitlement(t, "admin@lioncity.demo", "org_demo_sg", fileURL, "entitlement.region")
+	s.downloadFollowsEntitlement(t, "admin@xiling.demo", "org_demo_legacy", fileURL, "entitlement.expired")
 	s.downloadFollowsEntitlement(t, "admin@huabei.demo", "org_demo_perpetual", fileURL, "")
 }
 
 // downloadFollowsEntitlement checks that the customer's download answer is
 // its patch_download entitlement's answer: a 403 carrying the entitlement's
 // reason code (and that code is want, when want is not ""), or the file when
-// it is active. The perpetual customer's 8.0 license keeps its services
-// until 8.0's end of standard service (2026-12-31) and is refused from the
-// next day on; the patch room's tests move the clock to see that.
+// it is active. The legacy customer's only version, 7.5, left standard
+// service in 2024, so it is refused today; the other perpetual customer's 8.0
+// license keeps its services until 8.0's end of standard service
+// (2026-12-31) and is refused from the next day on.
 func (s *server) downloadFollowsEntitlement(t *testing.T, email, org, fileURL, want string) {
 	t.Helper()
 	token := s.login(t, email)
