@@ -21,4 +21,5 @@ func (a *App) buildLicenses(rec *audit.Recorder, pages *web.Renderer, rt *web.Ro
 			return err
 		}})
 	license.NewAPI(a.Licenses).Routes(rt)
+	license.NewPages(a.Licenses, pages).Routes(rt)
 }

@@ -129,6 +129,7 @@ var (
 		entry("/lifecycle", "nav.lifecycle", nil),
 		entry("/portal/services", "nav.services", &actor.ReadServices),
 		entry("/portal/patches", "nav.patch_center", &actor.ReadServices),
+		entry("/portal/licenses", "nav.licenses", &actor.ReadServices),
 		entry("/portal/users", "nav.users", &actor.ManageOrgUsers),
 		entry("/portal/files", "nav.files", &actor.AttachFiles),
 		entry("/portal/access", "nav.access", &actor.GrantDataAccess),

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/catalog"
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/platform/actor"
@@ -210,21 +211,7 @@ func (s *Service) Upgrade(ctx context.Context, a *actor.Actor, licenseID string,
 			return first, false, err
 		}
 	}
-	if st := statusOn(old.stored, old.ValidUntil, s.today()); st != Active {
-		return License{}, false, ErrNotActive.With("status", st)
-	}
-	if err := s.d.Entitled(ctx, old.OrgID, s.d.Clock.Now()); err != nil {
-		return License{}, false, withInstead(err)
-	}
-	versions, err := s.d.Products.Versions(ctx, old.Product)
-	if err != nil {
-		return License{}, false, err
-	}
-	target, err := upgradeTo(versions, old.Version, asked, s.today())
-	if err != nil {
-		return License{}, false, err
-	}
-	c, err := s.contractOf(ctx, old.OrgID, old.ContractID)
+	target, c, err := s.upgradePlan(ctx, old, asked)
 	if err != nil {
 		return License{}, false, err
 	}
@@ -263,6 +250,35 @@ func (s *Service) Upgrade(ctx context.Context, a *actor.Actor, licenseID string,
 	return s.withStatus(l, name), true, nil
 }
 
+// upgradePlan checks that the license may be upgraded to asked (or the
+// newest released version) now and returns the version and the contract.
+func (s *Service) upgradePlan(ctx context.Context, old License, asked string) (lifecycle.Version, contract.Contract, error) {
+	if st := statusOn(old.stored, old.ValidUntil, s.today()); st != Active {
+		return lifecycle.Version{}, contract.Contract{}, ErrNotActive.With("status", st)
+	}
+	if err := s.d.Entitled(ctx, old.OrgID, s.d.Clock.Now()); err != nil {
+		return lifecycle.Version{}, contract.Contract{}, withInstead(err)
+	}
+	versions, err := s.d.Products.Versions(ctx, old.Product)
+	if err != nil {
+		return lifecycle.Version{}, contract.Contract{}, err
+	}
+	target, err := upgradeTo(versions, old.Version, asked, s.today())
+	if err != nil {
+		return lifecycle.Version{}, contract.Contract{}, err
+	}
+	c, err := s.contractOf(ctx, old.OrgID, old.ContractID)
+	return target, c, err
+}
+
+// UpgradeOffer is what an upgrade of an active license would give now: the
+// newest released version, or why there is none (the entitlement's refusal
+// or no newer version), for the portal's button.
+func (s *Service) UpgradeOffer(ctx context.Context, l License) (string, error) {
+	target, _, err := s.upgradePlan(ctx, l, "")
+	return target.Name, err
+}
+
 // repeated returns the license an earlier upgrade with key made (ok), or
 // ErrIdemReused when that upgrade asked for something else.
 func (s *Service) repeated(ctx context.Context, orgID, key, request, orgName string) (License, bool, error) {
@@ -295,9 +311,9 @@ func withInstead(err error) error {
 }
 
 // Instead is what a customer without the upgrade entitlement can do.
-var Instead = map[string]string{
-	"zh": "许可升级仅面向订阅客户（公有云、私有云订阅）。永久许可客户如需新版本许可，请联系您的客户经理购买新版本许可或转为订阅；订阅已到期的客户请先续订。",
-	"en": "License upgrades are for subscription customers (public cloud, private cloud subscription). With a perpetual license, contact your account manager to buy a license for the new version or move to a subscription; if your subscription has ended, renew it first.",
+var Instead = catalog.Text{
+	Zh: "许可升级仅面向订阅客户（公有云、私有云订阅）。永久许可客户如需新版本许可，请联系您的客户经理购买新版本许可或转为订阅；订阅已到期的客户请先续订。",
+	En: "License upgrades are for subscription customers (public cloud, private cloud subscription). With a perpetual license, contact your account manager to buy a license for the new version or move to a subscription; if your subscription has ended, renew it first.",
 }
 
 // Revoke revokes a license with a reason and publishes a new revocation
