@@ -3,10 +3,8 @@ package patch
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -51,21 +49,7 @@ func IsLink(q url.Values) bool { return q.Has(linkSig) || q.Has(linkExpires) || 
 // so that every instance accepts every instance's links; it is made on
 // first use.
 func LoadLinkKey(ctx context.Context, d *db.DB) ([]byte, error) {
-	fresh := make([]byte, 32)
-	rand.Read(fresh)
-	var stored string
-	_, err := d.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('patch_link_key', ?) ON CONFLICT (key) DO NOTHING", hex.EncodeToString(fresh))
-	if err == nil {
-		err = d.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'patch_link_key'").Scan(&stored)
-	}
-	key, decodeErr := hex.DecodeString(stored)
-	if err == nil {
-		err = decodeErr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("patch link key: %w", err)
-	}
-	return key, nil
+	return db.Secret(ctx, d, "patch_link_key", 32)
 }
 
 // Link makes a signed URL path of a file for the actor, valid for ttl (at

@@ -7,12 +7,9 @@ package confirm
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,18 +39,9 @@ type Confirmer struct {
 // Load returns a confirmer with the key stored in the settings table,
 // creating the key on first use.
 func Load(ctx context.Context, d *db.DB, c clock.Clock) (*Confirmer, error) {
-	fresh := make([]byte, 32)
-	rand.Read(fresh)
-	if _, err := d.Exec(ctx, "INSERT INTO settings (key, value) VALUES ('confirm_key', ?) ON CONFLICT (key) DO NOTHING", hex.EncodeToString(fresh)); err != nil {
-		return nil, fmt.Errorf("confirmation key: %w", err)
-	}
-	var stored string
-	if err := d.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'confirm_key'").Scan(&stored); err != nil {
-		return nil, fmt.Errorf("confirmation key: %w", err)
-	}
-	key, err := hex.DecodeString(stored)
+	key, err := db.Secret(ctx, d, "confirm_key", 32)
 	if err != nil {
-		return nil, fmt.Errorf("confirmation key: %w", err)
+		return nil, err
 	}
 	return &Confirmer{key: key, clock: c}, nil
 }
