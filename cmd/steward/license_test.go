@@ -53,6 +53,20 @@ func TestLicenseVerify(t *testing.T) {
 			t.Errorf("offline: %v\n%s", err, out)
 		}
 
+		// The HK subscription customer upgrades 8.2 → 9.0; the new file verifies
+		// with the same modules and users and names the license it replaces.
+		up := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/licenses/lic_demo_hk/upgrade", Token: e.Login("admin@gangxin.demo")})
+		if up.Status != http.StatusCreated {
+			t.Fatalf("upgrade: %d %s", up.Status, up.Body)
+		}
+		upgraded := save("hk.license", get("/api/v1/licenses/"+up.JSON()["id"].(string)+"/file"))
+		out, err = steward(t, "", "license", "verify", "--server", srv.URL, "--at", now, upgraded)
+		for _, want := range []string{"OK  ", "k3cloud 9.0, private_cloud_subscription", "Modules:      ap, ar, gl", "Users:        40", "Supersedes:   lic_demo_hk"} {
+			if err != nil || !strings.Contains(out, want) {
+				t.Errorf("the upgraded license: %v, output lacks %q:\n%s", err, want, out)
+			}
+		}
+
 		tampered := []byte(strings.Replace(string(get("/api/v1/licenses/lic_demo_cloud/file")), "-----SIGNATURE-----\n", "-----SIGNATURE-----\nA", 1))
 		if res := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/licenses/lic_demo_cloud/revoke", Token: agent,
 			Body: map[string]any{"reason": "contract ended early"}}); res.Status != http.StatusOK {
