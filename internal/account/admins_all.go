@@ -11,13 +11,20 @@ import (
 // organisation, for announcements that concern all customers (a catalog
 // change): system use, no actor.
 func (s *Service) AllCustomerAdminIDs(ctx context.Context) ([]string, error) {
-	return s.store.CustomerAdminIDs(ctx)
+	return s.store.liveIDsWithRole(ctx, actor.CustomerAdmin)
 }
 
-// CustomerAdminIDs lists the ids of every live customer_admin.
-func (s *Store) CustomerAdminIDs(ctx context.Context) ([]string, error) {
+// VendorAdminIDs returns the ids of every live vendor_admin, for notices
+// only the vendor's administrators act on (a patch file the scrub took out
+// of service): system use, no actor.
+func (s *Service) VendorAdminIDs(ctx context.Context) ([]string, error) {
+	return s.store.liveIDsWithRole(ctx, actor.VendorAdmin)
+}
+
+// liveIDsWithRole lists the ids of the users with role who are not deleted.
+func (s *Store) liveIDsWithRole(ctx context.Context, role actor.Role) ([]string, error) {
 	return db.QueryAll(ctx, s.db, func(row db.Scanner) (string, error) {
 		var userID string
 		return userID, row.Scan(&userID)
-	}, "SELECT id FROM users WHERE role = ? AND org_id IS NOT NULL AND deleted_at IS NULL ORDER BY id", actor.CustomerAdmin)
+	}, "SELECT id FROM users WHERE role = ? AND deleted_at IS NULL ORDER BY id", role)
 }

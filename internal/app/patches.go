@@ -8,7 +8,6 @@ import (
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/patch"
-	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/jobs"
 	"steward.dev/steward/internal/platform/signing"
 	"steward.dev/steward/internal/platform/web"
@@ -40,7 +39,7 @@ func (a *App) buildPatches(rec *audit.Recorder, pages *web.Renderer, rt *web.Rou
 			_, err := a.Entitlements.Check(ctx, orgID, patch.DownloadService, at)
 			return err
 		},
-		Contracts: a.activeContracts, Orgs: a.orgName, Notices: a.Notices, VendorAdmins: a.vendorAdminIDs,
+		Contracts: a.activeContracts, Orgs: a.orgName, Notices: a.Notices, VendorAdmins: a.Accounts.VendorAdminIDs,
 		MaxFileSize: a.Config.PatchMaxBytes, LinkKey: linkKey})
 	patch.NewAPI(a.Patches).Routes(rt)
 	patch.NewPages(a.Patches, pages).Routes(rt)
@@ -69,26 +68,6 @@ func (a *App) activeContracts(ctx context.Context, orgID string) ([]patch.OrgCon
 		}
 	}
 	return out, err
-}
-
-// vendorAdminIDs lists the vendor_admins, whom the patch scrub tells about a
-// file it took out of service. The system reads the staff list as a
-// vendor_admin would.
-func (a *App) vendorAdminIDs(ctx context.Context) ([]string, error) {
-	system := &actor.Actor{Role: actor.VendorAdmin}
-	var ids []string
-	for after := ""; ; {
-		staff, err := a.Accounts.Staff(ctx, system, after, 200)
-		if err != nil || len(staff) == 0 {
-			return ids, err
-		}
-		for _, u := range staff {
-			if u.Role == actor.VendorAdmin {
-				ids = append(ids, u.ID)
-			}
-		}
-		after = staff[len(staff)-1].ID
-	}
 }
 
 // flushDownloads adds this instance's download counts to the database every
