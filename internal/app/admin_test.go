@@ -45,8 +45,8 @@ func TestDemoDataIsIdempotent(t *testing.T) {
 		admin := e.Login("admin@steward.demo")
 		orgs := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs", Token: admin}).Items()
 		staff := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/staff", Token: admin}).Items()
-		if len(orgs) != 4 || len(staff) != 4 {
-			t.Fatalf("after loading the demo twice: %d orgs, %d staff; want 4 and 4", len(orgs), len(staff))
+		if len(orgs) != len(app.DemoOrgs) || len(staff) != len(app.DemoStaff) {
+			t.Fatalf("after loading the demo twice: %d orgs, %d staff; want %d and %d", len(orgs), len(staff), len(app.DemoOrgs), len(app.DemoStaff))
 		}
 		regions := map[string]bool{}
 		for _, o := range orgs {
