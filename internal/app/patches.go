@@ -43,6 +43,7 @@ func (a *App) buildPatches(rec *audit.Recorder, pages *web.Renderer, rt *web.Rou
 		MaxFileSize: a.Config.PatchMaxBytes, LinkKey: linkKey})
 	patch.NewAPI(a.Patches).Routes(rt)
 	patch.NewPages(a.Patches, pages).Routes(rt)
+	patch.NewPublicPages(a.Patches, pages).Routes(rt)
 	a.Products.UseLatest(func(ctx context.Context, product, version string) (*lifecycle.Latest, error) {
 		l, err := a.Patches.Latest(ctx, product, version)
 		if l == nil || err != nil {

@@ -33,7 +33,6 @@ func (h *API) Routes(rt *web.Router) {
 	rt.API("GET /api/v1/orgs/{org}/patches", web.Authed(h.orgPatches))
 	rt.API("GET /api/v1/orgs/{org}/patches/plan", web.Authed(h.plan))
 	rt.API("GET /api/v1/signatures/{sha256}", h.signature)
-	rt.Page("GET /patches/{feed}", h.feed)
 }
 
 func (h *API) list(w http.ResponseWriter, r *http.Request) error {

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
-	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/web"
 )
 
@@ -20,17 +18,13 @@ var feedSince = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 // a withdrawn patch stays, retitled, with the reason. site is the absolute
 // address of this site. An unknown product is 404.
 func (s *Service) Feed(ctx context.Context, product, site string) (web.AtomFeed, error) {
-	if err := s.d.Product(ctx, product); err != nil {
-		return web.AtomFeed{}, err
-	}
-	patches, err := s.published(ctx, product)
+	patches, err := s.Released(ctx, product)
 	if err != nil {
 		return web.AtomFeed{}, err
 	}
-	slices.SortStableFunc(patches, func(a, b Patch) int { return b.PublishedAt.Compare(*a.PublishedAt) })
 	f := web.AtomFeed{ID: "urn:steward:patches:" + product, Lang: "zh-CN",
 		Title: product + " 补丁 · " + product + " patches",
-		Self:  site + "/patches/" + product + ".atom", Alternate: site + "/lifecycle/" + product, Since: feedSince}
+		Self:  site + "/patches/" + product + ".atom", Alternate: site + "/patches/" + product, Since: feedSince}
 	for _, p := range patches {
 		if p.PublishedAt == nil {
 			continue // withdrawn before this room recorded publication: never in the feed
@@ -40,7 +34,7 @@ func (s *Service) Feed(ctx context.Context, product, site string) (web.AtomFeed,
 			title = "【已撤回 Withdrawn】" + title
 		}
 		f.Entries = append(f.Entries, web.AtomEntry{ID: "urn:steward:patch:" + p.ID, Title: title, Updated: updated,
-			Published: *p.PublishedAt, Link: site + "/api/v1/patches/" + p.ID, Content: feedContent(p)})
+			Published: *p.PublishedAt, Link: site + PublicPath(product, p.Number), Content: feedContent(p)})
 	}
 	return f, nil
 }
@@ -69,12 +63,8 @@ func feedContent(p Patch) string {
 }
 
 // feed serves /patches/{product}.atom (public, like the release notes).
-func (h *API) feed(w http.ResponseWriter, r *http.Request) error {
-	product, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")
-	if !ok {
-		return problem.ErrNotFound
-	}
-	f, err := h.svc.Feed(r.Context(), product, web.SiteURL(r))
+func (p *PublicPages) feed(w http.ResponseWriter, r *http.Request, product string) error {
+	f, err := p.svc.Feed(r.Context(), product, web.SiteURL(r))
 	if err != nil {
 		return err
 	}

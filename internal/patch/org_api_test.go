@@ -93,7 +93,7 @@ func TestDemoPatchesForEachCustomer(t *testing.T) {
 		for _, r := range asItems(eol["releases"]) {
 			latest[r["name"].(string)] = r["latest"]
 		}
-		if l, _ := latest["8.0"].(map[string]any); l["name"] != "PT-2025-0120" {
+		if l, _ := latest["8.0"].(map[string]any); l["name"] != "PT-2025-0120" || l["link"] != "http://example.com/patches/k3cloud/PT-2025-0120" {
 			t.Errorf("latest of 8.0: %v", latest["8.0"])
 		}
 		if latest["7.5"] != nil {
@@ -175,7 +175,7 @@ func TestFeed(t *testing.T) {
 		}
 		byTitle := map[string]string{}
 		for _, en := range f.Entries {
-			if !strings.HasPrefix(en.ID, "urn:steward:patch:pat_") || !strings.HasPrefix(en.Link.Href, "http://example.com/api/v1/patches/pat_") {
+			if !strings.HasPrefix(en.ID, "urn:steward:patch:pat_") || !strings.HasPrefix(en.Link.Href, "http://example.com/patches/k3cloud/PT-") {
 				t.Errorf("entry %q: id %q, link %q", en.Title, en.ID, en.Link.Href)
 			}
 			byTitle[en.Title] = en.Content
@@ -187,7 +187,7 @@ func TestFeed(t *testing.T) {
 		if c, ok := byTitle["【已撤回 Withdrawn】PT-2025-0104 应付：付款单打印模板修复 · Payables: payment slip print template fixed"]; !ok || !strings.Contains(c, "Incompatible with some printer drivers") {
 			t.Errorf("withdrawn patch's entry: %v %q", ok, c)
 		}
-		for _, path := range []string{"/patches/nosuch.atom", "/patches/k3cloud"} {
+		for _, path := range []string{"/patches/nosuch.atom", "/patches/nosuch", "/patches/k3cloud/PT-NOSUCH"} {
 			if res := e.Do(req{Method: "GET", Path: path}); res.Status != http.StatusNotFound {
 				t.Errorf("%s: %d", path, res.Status)
 			}

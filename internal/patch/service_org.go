@@ -331,7 +331,7 @@ func newest(files []Signed) Signed {
 type Latest struct {
 	Number string // the patch number
 	Date   string // the Beijing day it was published
-	Path   string // its API path
+	Path   string // its public page
 }
 
 // Latest returns the newest published patch that applies to a version of a
@@ -351,5 +351,5 @@ func (s *Service) Latest(ctx context.Context, product, version string) (*Latest,
 	if best == nil {
 		return nil, nil
 	}
-	return &Latest{Number: best.Number, Date: clock.BeijingDate(*best.PublishedAt), Path: "/api/v1/patches/" + best.ID}, nil
+	return &Latest{Number: best.Number, Date: clock.BeijingDate(*best.PublishedAt), Path: PublicPath(product, best.Number)}, nil
 }
