@@ -139,15 +139,26 @@ func TestOrganisations(t *testing.T) {
 			{Name: "customer sees its own", Req: req{Method: "GET", Path: "/api/v1/orgs/" + orgA, Token: customer}, Status: 200, Fields: map[string]any{"id": orgA}},
 			{Name: "bad limit", Req: req{Method: "GET", Path: "/api/v1/orgs?limit=500", Token: agent}, Status: 400, Field: "limit"},
 		})
-		// Vendor staff list every organisation, page by page.
+		// Vendor staff list every organisation, page by page: a page of
+		// four and then the rest give each organisation once, in order.
+		all := e.Do(req{Method: "GET", Path: "/api/v1/orgs?limit=100", Token: pm}).Items()
+		if len(all) <= 4 {
+			t.Fatalf("too few organisations to page through: %d", len(all))
+		}
 		first := e.Do(req{Method: "GET", Path: "/api/v1/orgs?limit=4", Token: pm})
 		cursor, _ := first.JSON()["next_cursor"].(string)
 		if len(first.Items()) != 4 || cursor == "" {
 			t.Fatalf("first page: %s", first.Body)
 		}
-		second := e.Do(req{Method: "GET", Path: "/api/v1/orgs?limit=4&cursor=" + cursor, Token: pm})
-		if len(second.Items()) != 2 || second.JSON()["next_cursor"] != "" {
+		second := e.Do(req{Method: "GET", Path: "/api/v1/orgs?limit=100&cursor=" + cursor, Token: pm})
+		paged := append(first.Items(), second.Items()...)
+		if len(paged) != len(all) || second.JSON()["next_cursor"] != "" {
 			t.Fatalf("second page: %s", second.Body)
+		}
+		for i, o := range paged {
+			if o["id"] != all[i]["id"] {
+				t.Fatalf("page order differs from the whole list at %d: %v, want %v", i, o["id"], all[i]["id"])
+			}
 		}
 	})
 }
