@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/app/apptest"
 )
 
@@ -53,15 +54,17 @@ func TestLicenseVerify(t *testing.T) {
 			t.Errorf("offline: %v\n%s", err, out)
 		}
 
-		// The HK subscription customer upgrades 8.2 → 9.0; the new file verifies
-		// with the same modules and users and names the license it replaces.
+		// The HK subscription customer upgrades 8.2 to the demo's newest version;
+		// the new file verifies with the same modules and users and names the
+		// license it replaces.
+		newest := app.DemoVersions[len(app.DemoVersions)-1].Name
 		up := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/licenses/lic_demo_hk/upgrade", Token: e.Login("admin@gangxin.demo")})
 		if up.Status != http.StatusCreated {
 			t.Fatalf("upgrade: %d %s", up.Status, up.Body)
 		}
 		upgraded := save("hk.license", get("/api/v1/licenses/"+up.JSON()["id"].(string)+"/file"))
 		out, err = steward(t, "", "license", "verify", "--server", srv.URL, "--at", now, upgraded)
-		for _, want := range []string{"OK  ", "k3cloud 9.0, private_cloud_subscription", "Modules:      ap, ar, gl", "Users:        40", "Supersedes:   lic_demo_hk"} {
+		for _, want := range []string{"OK  ", "k3cloud " + newest + ", private_cloud_subscription", "Modules:      ap, ar, gl", "Users:        40", "Supersedes:   lic_demo_hk"} {
 			if err != nil || !strings.Contains(out, want) {
 				t.Errorf("the upgraded license: %v, output lacks %q:\n%s", err, want, out)
 			}

@@ -23,12 +23,15 @@ var DemoProduct = lifecycle.Product{
 	},
 }
 
-// DemoVersions are the demo product's versions.
+// DemoVersions are the demo product's versions, oldest first. 9.1, released a few weeks
+// before the demo's today, is newer than every demo contract's version, so
+// the subscription customers can upgrade their licenses to it.
 var DemoVersions = []lifecycle.Version{
 	{Name: "7.5", ReleasedOn: "2019-06-01", StandardSupportUntil: "2024-06-30"},
 	{Name: "8.0", ReleasedOn: "2021-09-01", StandardSupportUntil: "2026-12-31"},
 	{Name: "8.2", ReleasedOn: "2023-09-01", StandardSupportUntil: "2028-12-31"},
 	{Name: "9.0", ReleasedOn: "2025-09-01", StandardSupportUntil: "2030-12-31"},
+	{Name: "9.1", ReleasedOn: "2026-11-02", StandardSupportUntil: "2031-12-31"},
 }
 
 // DemoContract is a demo organisation's contract, with a fixed id.

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,6 +77,56 @@ func TestTheLegacyDemoCustomerIsRefusedPatchesToday(t *testing.T) {
 		}
 		if res := e.Do(apptest.Request{Method: "GET", Path: file, Token: e.Login("admin@huabei.demo")}); res.Status != 200 {
 			t.Errorf("the perpetual customer on 8.0: %d %s", res.Status, res.Body)
+		}
+	})
+}
+
+// TestDemoVersionsReachAnExistingDatabase: a demo database made before the
+// demo's newest version existed gets it at the next start, once, with its
+// audit record, and then nothing more; the versions already there stay.
+func TestDemoVersionsReachAnExistingDatabase(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ctx := t.Context()
+		newest := app.DemoVersions[len(app.DemoVersions)-1]
+		// Housekeeping SQL stands in for a database from before the release.
+		if _, err := e.App.DB.Exec(ctx, "DELETE FROM product_versions WHERE product = ? AND name = ?", app.DemoProduct.Code, newest.Name); err != nil {
+			t.Fatal(err)
+		}
+		versions := func() []string {
+			d := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/products/" + app.DemoProduct.Code}).JSON()
+			var names []string
+			for _, v := range d["versions"].([]any) {
+				names = append(names, v.(map[string]any)["name"].(string))
+			}
+			slices.Sort(names)
+			return names
+		}
+		if got := versions(); slices.Contains(got, newest.Name) || len(got) != len(app.DemoVersions)-1 {
+			t.Fatalf("before the restart: %v", got)
+		}
+		created := func() (n int) {
+			if err := e.App.DB.QueryRow(ctx, "SELECT count(*) FROM audit_log WHERE action = ? AND target_id = ?",
+				"product.version_create", app.DemoProduct.Code+"/"+newest.Name).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := created()
+		for range 2 {
+			if err := e.App.Prepare(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var want []string
+		for _, v := range app.DemoVersions {
+			want = append(want, v.Name)
+		}
+		slices.Sort(want)
+		if got := versions(); !slices.Equal(got, want) {
+			t.Errorf("after two restarts: %v, want %v", got, want)
+		}
+		if n := created() - before; n != 1 {
+			t.Errorf("%d audit records of %s's creation by the restarts, want 1", n, newest.Name)
 		}
 	})
 }

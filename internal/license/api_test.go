@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/app/apptest"
 	"steward.dev/steward/pkg/licensefile"
 )
@@ -49,12 +50,14 @@ func releaseVersions(t *testing.T, e *apptest.Env) {
 }
 
 // TestUpgradeAcceptance is the issue's acceptance over the API: the
-// public-cloud customer upgrades its demo license to the newest released
-// version; the new file verifies with the public keys and has the same
+// public-cloud customer upgrades its demo license, as the demo stands, to
+// the newest released version; the new file verifies with the public keys and has the same
 // modules and users; the old one is superseded but still verifies; the
 // contract moves; a repeat with the same Idempotency-Key issues nothing
-// new; the perpetual customer is refused with the reason and what to do.
+// new; nothing is newer than that; a version released later is the next
+// upgrade; the perpetual customer is refused with the reason and what to do.
 func TestUpgradeAcceptance(t *testing.T) {
+	newest := app.DemoVersions[len(app.DemoVersions)-1].Name
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		keys := trustedKeys(t, e)
 		admin := e.Login("admin@yunqi.demo")
@@ -70,17 +73,13 @@ func TestUpgradeAcceptance(t *testing.T) {
 		if old.OrgName != "云启制造有限公司" || old.Users != 120 || !slices.Equal(old.Modules, []string{"ap", "ar", "gl", "inv"}) || old.ValidUntil != "2027-12-31" {
 			t.Errorf("the demo license says %+v", old)
 		}
-		e.Run(t, []apptest.Check{{Name: "nothing newer than 9.0 yet", Req: req{Method: "POST", Path: "/api/v1/licenses/lic_demo_cloud/upgrade", Token: admin},
-			Status: 422, Code: "license.no_newer_version", Field: "to_version"}})
-
-		releaseVersions(t, e)
 		upgrade := req{Method: "POST", Path: "/api/v1/licenses/lic_demo_cloud/upgrade", Token: admin, Header: map[string]string{"Idempotency-Key": "upgrade-1"}}
 		res := e.Do(upgrade)
 		if res.Status != http.StatusCreated {
 			t.Fatalf("upgrade: %d %s", res.Status, res.Body)
 		}
 		got := res.JSON()
-		if got["version"] != "9.5" || got["supersedes"] != "lic_demo_cloud" || got["status"] != "active" || got["valid_until"] != "2027-12-31" ||
+		if got["version"] != newest || got["supersedes"] != "lic_demo_cloud" || got["status"] != "active" || got["valid_until"] != "2027-12-31" ||
 			res.Header.Get("Location") != "/api/v1/licenses/"+got["id"].(string) {
 			t.Errorf("the new license: %v", got)
 		}
@@ -96,7 +95,7 @@ func TestUpgradeAcceptance(t *testing.T) {
 		if err != nil {
 			t.Fatalf("the upgraded license does not verify: %v", err)
 		}
-		if lic.Version != "9.5" || lic.Users != old.Users || !slices.Equal(lic.Modules, old.Modules) || lic.Supersedes != "lic_demo_cloud" ||
+		if lic.Version != newest || lic.Users != old.Users || !slices.Equal(lic.Modules, old.Modules) || lic.Supersedes != "lic_demo_cloud" ||
 			lic.ValidFrom != old.ValidFrom || lic.ValidUntil != old.ValidUntil {
 			t.Errorf("the upgraded license says %+v; the old one %+v", lic, old)
 		}
@@ -106,8 +105,8 @@ func TestUpgradeAcceptance(t *testing.T) {
 		if st := e.Do(req{Method: "GET", Path: "/api/v1/licenses/lic_demo_cloud", Token: admin}).JSON(); st["status"] != "superseded" || st["superseded_by"] != newID {
 			t.Errorf("the old license: %v", st)
 		}
-		if c := e.Do(req{Method: "GET", Path: "/api/v1/orgs/org_demo_cloud/contracts/ctr_demo_cloud", Token: admin}).JSON(); c["version"] != "9.5" {
-			t.Errorf("the contract's version is %v, want 9.5", c["version"])
+		if c := e.Do(req{Method: "GET", Path: "/api/v1/orgs/org_demo_cloud/contracts/ctr_demo_cloud", Token: admin}).JSON(); c["version"] != newest {
+			t.Errorf("the contract's version is %v, want %s", c["version"], newest)
 		}
 		if entries := e.Do(req{Method: "GET", Path: "/api/v1/audit?org=org_demo_cloud", Token: e.Login("admin@steward.demo")}).Items(); !hasAction(entries, "contract.move_version") || !hasAction(entries, "license.upgrade") {
 			t.Errorf("the audit trail lacks the upgrade or the contract's move: %v", entries)
@@ -115,7 +114,9 @@ func TestUpgradeAcceptance(t *testing.T) {
 
 		e.Run(t, []apptest.Check{
 			{Name: "the same key with another body", Req: req{Method: "POST", Path: "/api/v1/licenses/lic_demo_cloud/upgrade", Token: admin,
-				Header: map[string]string{"Idempotency-Key": "upgrade-1"}, Body: map[string]any{"to_version": "9.5"}}, Status: 422, Code: "license.idempotency_key_reused", Field: "Idempotency-Key"},
+				Header: map[string]string{"Idempotency-Key": "upgrade-1"}, Body: map[string]any{"to_version": newest}}, Status: 422, Code: "license.idempotency_key_reused", Field: "Idempotency-Key"},
+			{Name: "nothing newer than " + newest + " yet", Req: req{Method: "POST", Path: "/api/v1/licenses/" + newID + "/upgrade", Token: admin},
+				Status: 422, Code: "license.no_newer_version", Field: "to_version"},
 			{Name: "a superseded license", Req: req{Method: "POST", Path: "/api/v1/licenses/lic_demo_cloud/upgrade", Token: admin}, Status: 409, Code: "license.not_active"},
 			{Name: "the perpetual customer", Req: req{Method: "POST", Path: "/api/v1/licenses/lic_demo_perpetual/upgrade", Token: e.Login("admin@huabei.demo")},
 				Status: 403, Code: "entitlement.not_in_contract"},
@@ -125,6 +126,12 @@ func TestUpgradeAcceptance(t *testing.T) {
 		instead, _ := refusal["instead"].(map[string]any)
 		if !strings.Contains(refusal["detail"].(string), "License upgrade") || !strings.Contains(instead["en"].(string), "perpetual") || instead["zh"] == "" {
 			t.Errorf("the perpetual customer's refusal says %v", refusal)
+		}
+
+		// 9.5 released a week ago is the next upgrade; 10.0, not yet released, is not.
+		releaseVersions(t, e)
+		if next := e.Do(req{Method: "POST", Path: "/api/v1/licenses/" + newID + "/upgrade", Token: admin}).JSON(); next["version"] != "9.5" || next["supersedes"] != newID {
+			t.Errorf("the upgrade after 9.5's release: %v", next)
 		}
 	})
 }

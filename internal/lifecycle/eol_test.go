@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/app/apptest"
 	"steward.dev/steward/internal/lifecycle"
 )
@@ -70,8 +71,8 @@ func TestEndOfLifeDateShape(t *testing.T) {
 			t.Errorf("labels = %v", result["labels"])
 		}
 		rels := result["releases"].([]any)
-		if len(rels) != 4 || rels[0].(map[string]any)["name"] != "9.0" {
-			t.Errorf("releases newest first, want 4: %v", rels)
+		if newest := app.DemoVersions[len(app.DemoVersions)-1].Name; len(rels) != len(app.DemoVersions) || rels[0].(map[string]any)["name"] != newest {
+			t.Errorf("releases newest first (%s), want the demo's %d: %v", newest, len(app.DemoVersions), rels)
 		}
 		first := rels[0].(map[string]any)
 		for _, k := range []string{"name", "label", "releaseDate", "isEoas", "eoasFrom", "isEol", "eolFrom", "isMaintained", "latest"} {
@@ -86,6 +87,7 @@ func TestEndOfLifeDateShape(t *testing.T) {
 			"7.5": {Name: "7.5", Label: "7.5", ReleaseDate: "2019-06-01", IsEoas: true, EoasFrom: "2024-06-30", IsEol: true, EolFrom: "2024-06-30", IsMaintained: false},
 			"8.0": {Name: "8.0", Label: "8.0", ReleaseDate: "2021-09-01", IsEoas: false, EoasFrom: "2026-12-31", IsEol: false, EolFrom: "2026-12-31", IsMaintained: true},
 			"9.0": {Name: "9.0", Label: "9.0", ReleaseDate: "2025-09-01", IsEoas: false, EoasFrom: "2030-12-31", IsEol: false, EolFrom: "2030-12-31", IsMaintained: true},
+			"9.1": {Name: "9.1", Label: "9.1", ReleaseDate: "2026-11-02", IsEoas: false, EoasFrom: "2031-12-31", IsEol: false, EolFrom: "2031-12-31", IsMaintained: true},
 		}
 		for name, w := range want {
 			if got := releases[name]; got != w {

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/app/apptest"
 	"steward.dev/steward/internal/lifecycle"
 )
@@ -89,8 +90,9 @@ func TestCalendarFeedOfEndDates(t *testing.T) {
 			}
 		}
 		evs := events(t, lines)
-		if len(evs) != 6 { // 7.5, 8.0, 8.2, 9.0 standard; 9.5 standard and extended
-			t.Fatalf("%d events, want 6:\n%s", len(evs), res.Body)
+		// Each demo version's end of standard service; 9.5's standard and extended.
+		if want := len(app.DemoVersions) + 2; len(evs) != want {
+			t.Fatalf("%d events, want %d:\n%s", len(evs), want, res.Body)
 		}
 		uids := map[string]bool{}
 		byUID := map[string]vevent{}

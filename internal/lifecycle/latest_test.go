@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/app/apptest"
 	"steward.dev/steward/internal/lifecycle"
 )
@@ -35,8 +36,8 @@ func TestLatestPatchFromTheSource(t *testing.T) {
 				t.Errorf("%s latest = %+v, want null", r.Name, r.Latest)
 			}
 		}
-		if len(asked) != 4 {
-			t.Errorf("asked the source for %v, want the 4 versions", asked)
+		if len(asked) != len(app.DemoVersions) {
+			t.Errorf("asked the source for %v, want the demo's %d versions", asked, len(app.DemoVersions))
 		}
 
 		for lang, heading := range map[string]string{"zh-CN": "最新补丁", "en": "Latest patch"} {
