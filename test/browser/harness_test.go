@@ -291,6 +291,26 @@ func eval[T any](p *tab, expr string) T {
 	return run(p, "evaluate "+expr, chromedp.Evaluate[T](expr))
 }
 
+// waitUntil waits until the JavaScript expression is true, across a
+// navigation the page starts by itself (an evaluation that meets one is
+// tried again on the next page).
+func (p *tab) waitUntil(what, expr string) {
+	p.t.Helper()
+	deadline := time.Now().Add(actionTimeout)
+	for {
+		ctx, cancel := context.WithTimeout(p.ctx, time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s: still not true after %s: %s (last error %v, page %s)", what, actionTimeout, expr, err, p.where())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // has reports whether an element matches sel now, without waiting.
 func (p *tab) has(sel string) bool {
 	p.t.Helper()

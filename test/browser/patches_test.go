@@ -70,7 +70,11 @@ func TestPatchJourney(t *testing.T) {
 			run(pm, "upload", chromedp.Click(`[data-testid="patch-upload"] button[type="submit"]`, chromedp.NodeVisible))
 			run(pm, "progress reaches 100 %", chromedp.Poll[bool](`document.querySelector('[data-testid="upload-percent"]')?.textContent === "100 %"`,
 				chromedp.WithPollingInterval(10*time.Millisecond)))
-			if got := pm.text(`[data-testid="files"] tr[data-file="` + name + `"]`); !strings.Contains(got, hex.EncodeToString(sum[:])) || !strings.Contains(got, "3.0 MiB") {
+			// The script then reloads the page; read the row only once the
+			// reloaded page has it, or the read races the navigation.
+			row := `[data-testid="files"] tr[data-file="` + name + `"]`
+			pm.waitUntil("the reloaded page lists the file", `location.search.includes("done=uploaded") && document.readyState === "complete" && document.querySelector('`+row+`') !== null`)
+			if got := pm.text(row); !strings.Contains(got, hex.EncodeToString(sum[:])) || !strings.Contains(got, "3.0 MiB") {
 				t.Fatalf("after the upload the file row says %q", got)
 			}
 			mustStatus(t, "publish", pm.click(`[data-testid="patch-publish"] button[type="submit"]`), 200)
