@@ -41,6 +41,15 @@ owner_is() { # owner_is PORT PID: fail unless PID is the process listening on PO
 
 say() { echo "$*" | tee -a "$SUMMARY"; }
 
+build_steward() { # sets STEWARD_BIN: the one given, or bin/steward built from this tree
+	if [[ -n ${STEWARD_BIN:-} ]]; then
+		echo "using STEWARD_BIN=$STEWARD_BIN instead of building bin/steward" >&2
+	else
+		go build -o bin/steward ./cmd/steward
+		STEWARD_BIN=$ROOT/bin/steward
+	fi
+}
+
 median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print v[(NR+1)/2]; else printf "%.6g\n", (v[NR/2]+v[NR/2+1])/2}'; }
 
 # How busy the machine is: the load average, and (where the kernel has it) the

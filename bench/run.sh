@@ -84,12 +84,7 @@ done
 
 # --- 1. build ------------------------------------------------------------------
 echo "building ..." >&2
-if [[ -n ${STEWARD_BIN:-} ]]; then
-	echo "using STEWARD_BIN=$STEWARD_BIN instead of building bin/steward" >&2
-else
-	go build -o bin/steward ./cmd/steward
-	STEWARD_BIN=$ROOT/bin/steward
-fi
+build_steward
 go build -o "$TMP/hello" ./bench/hello
 go build -o "$TMP/waitready" ./bench/waitready
 go build -o "$TMP/entgen" ./bench/entgen
