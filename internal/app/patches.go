@@ -41,6 +41,7 @@ func (a *App) buildPatches(rec *audit.Recorder, pages *web.Renderer, rt *web.Rou
 		},
 		Contracts: a.activeContracts, Orgs: a.orgName, Notices: a.Notices, VendorAdmins: a.Accounts.VendorAdminIDs,
 		MaxFileSize: a.Config.PatchMaxBytes, LinkKey: linkKey})
+	a.Keys.OnRetire(a.Patches.Resign)
 	patch.NewAPI(a.Patches).Routes(rt)
 	patch.NewPages(a.Patches, pages).Routes(rt)
 	patch.NewPublicPages(a.Patches, pages).Routes(rt)

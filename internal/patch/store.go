@@ -184,6 +184,18 @@ func (s *Store) PutFile(ctx context.Context, tx *db.Tx, patchID string, f File) 
 	return err
 }
 
+// SignedWith returns every file signed with the key, whatever its patch's
+// or its own status.
+func (s *Store) SignedWith(ctx context.Context, tx *db.Tx, keyID string) ([]patchFile, error) {
+	return db.QueryAll(ctx, tx, scanFile, "SELECT "+fileColumns+" FROM patch_files WHERE key_id = ? ORDER BY patch_id, name", keyID)
+}
+
+// SetSignature replaces a file's signature and the key that made it.
+func (s *Store) SetSignature(ctx context.Context, tx *db.Tx, patchID, name, signature, keyID string) error {
+	_, err := tx.Exec(ctx, "UPDATE patch_files SET signature = ?, key_id = ? WHERE patch_id = ? AND name = ?", signature, keyID, patchID, name)
+	return err
+}
+
 // Signed is a stored file with the patch it belongs to, for the public
 // signature lookup.
 type Signed struct {

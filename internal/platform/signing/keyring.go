@@ -42,6 +42,17 @@ type Keyring struct {
 
 	mu   sync.RWMutex
 	keys []key // oldest generation first; the last one signs
+
+	// onRetire runs inside the retirement's transaction (see OnRetire).
+	onRetire func(ctx context.Context, tx *db.Tx, retired string) error
+}
+
+// OnRetire sets what else retiring a key changes, in the same transaction:
+// things signed once and for good (patch files) are signed again with the
+// current key, since verifiers refuse a retired key. Set it once, while
+// wiring, before serving.
+func (k *Keyring) OnRetire(f func(ctx context.Context, tx *db.Tx, retired string) error) {
+	k.onRetire = f
 }
 
 // Load reads the keys, generating the first one on first start (when two
@@ -177,7 +188,7 @@ func (k *Keyring) add(ctx context.Context, generation int64, action string) erro
 
 // Retire stops trusting a key: verifiers reading the public keys see when it
 // was retired. The key that signs now cannot be retired (rotate first).
-// vendor_admin only.
+// What OnRetire sets runs in the same transaction. vendor_admin only.
 func (k *Keyring) Retire(ctx context.Context, a *actor.Actor, keyID string) (PublicKey, error) {
 	if !a.Can(actor.ManageSigningKeys) {
 		return PublicKey{}, problem.ErrForbidden
@@ -201,6 +212,16 @@ func (k *Keyring) Retire(ctx context.Context, a *actor.Actor, keyID string) (Pub
 			return err
 		} else if !ok { // retired by another instance since the read
 			return ErrAlreadyRetired
+		}
+		if k.onRetire != nil {
+			// Sign from the keys just read: this instance may not have heard of
+			// another instance's rotation yet, and must not sign with the key it retires.
+			k.mu.Lock()
+			k.keys = keys
+			k.mu.Unlock()
+			if err := k.onRetire(ctx, tx, keyID); err != nil {
+				return err
+			}
 		}
 		if err := k.audit.Record(ctx, tx, audit.Entry{Action: "signing_key.retire", TargetType: "signing_key", TargetID: keyID,
 			Changes: map[string]audit.Change{"retired_at": {After: now}}}); err != nil {
