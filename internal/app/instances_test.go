@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,15 +19,10 @@ func TestTwoInstancesRunEachScheduledJobOncePerDueTime(t *testing.T) {
 		other := one.Another(t, dbtest.Reopen(t, d))
 		const hours = 6
 		for hour := range hours {
-			var wg sync.WaitGroup
-			for _, e := range []*apptest.Env{one, other, one, other} {
-				wg.Go(func() {
-					if _, err := e.App.Jobs.RunDue(context.Background()); err != nil {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
+			apptest.AtOnce(t, []*apptest.Env{one, other, one, other}, func(e *apptest.Env) error {
+				_, err := e.App.Jobs.RunDue(context.Background())
+				return err
+			})
 			if hour < hours-1 {
 				one.Clock.Advance(time.Hour)
 			}

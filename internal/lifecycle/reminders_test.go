@@ -3,7 +3,6 @@ package lifecycle_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -139,15 +138,10 @@ func TestTwoInstancesSendEachReminderOnce(t *testing.T) {
 		other := one.Another(t, dbtest.Reopen(t, d))
 		for _, day := range []string{"2026-11-27", "2026-12-01", "2026-12-24"} {
 			one.Clock.Set(beijing(day))
-			var wg sync.WaitGroup
-			for _, e := range []*apptest.Env{one, other, one, other} {
-				wg.Go(func() {
-					if _, err := e.App.Products.SendReminders(context.Background()); err != nil {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
+			apptest.AtOnce(t, []*apptest.Env{one, other, one, other}, func(e *apptest.Env) error {
+				_, err := e.App.Products.SendReminders(context.Background())
+				return err
+			})
 		}
 		if got := notices(one, one.Login("admin@huabei.demo")); len(got) != 3 {
 			t.Errorf("%d reminders over three thresholds from two instances, want 3: %v", len(got), got)

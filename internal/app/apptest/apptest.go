@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,4 +211,20 @@ func namesField(problem map[string]any, field string) bool {
 		}
 	}
 	return false
+}
+
+// AtOnce runs work on every instance in envs at the same moment (an
+// instance may be listed twice to race itself too) and fails the test on
+// any error: how tests check that several instances do a thing once.
+func AtOnce(t *testing.T, envs []*Env, work func(e *Env) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, e := range envs {
+		wg.Go(func() {
+			if err := work(e); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 }
