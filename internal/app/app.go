@@ -103,7 +103,9 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	rt := web.NewRouter(metrics, pages)
 	a.Router = rt
 
-	a.platformRoutes(rt, metrics)
+	if err := a.platformRoutes(rt, metrics); err != nil {
+		return nil, err
+	}
 	account.NewAPI(accounts).Routes(rt)
 	audit.NewAPI(audit.NewStore(d)).Routes(rt)
 	account.NewPages(accounts, pages).Routes(rt)

@@ -1,7 +1,7 @@
 package app
 
 import (
-	_ "embed"
+	"fmt"
 	"net"
 	"net/http"
 
@@ -12,12 +12,13 @@ import (
 	webfiles "steward.dev/steward/web"
 )
 
-//go:embed openapi.json
-var openAPI []byte
-
 // platformRoutes registers what belongs to no room: health, metrics, the
 // OpenAPI document, static files, the home redirect and the language switch.
-func (a *App) platformRoutes(rt *web.Router, metrics *web.Metrics) {
+func (a *App) platformRoutes(rt *web.Router, metrics *web.Metrics) error {
+	openAPI, err := buildOpenAPI(openAPIFiles)
+	if err != nil {
+		return fmt.Errorf("the API document: %w", err)
+	}
 	rt.Raw("GET /livez", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -32,6 +33,7 @@ func (a *App) platformRoutes(rt *web.Router, metrics *web.Metrics) {
 	})
 	rt.Page("GET /{$}", home)
 	rt.Page("POST /lang", a.switchLang)
+	return nil
 }
 
 // readyz answers 200 once the database answers and every migration is applied.
