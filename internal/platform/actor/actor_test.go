@@ -15,6 +15,7 @@ func TestPermissionTable(t *testing.T) {
 		{ManageStaff, []Role{VendorAdmin}},
 		{WatchJobs, []Role{VendorAdmin}},
 		{ManageSigningKeys, []Role{VendorAdmin}},
+		{ManageCalendars, []Role{VendorAdmin}},
 		{ManageContracts, []Role{Agent, VendorAdmin}},
 		{GrantQuota, []Role{Agent, VendorAdmin}},
 		{IssueLicenses, []Role{Agent, VendorAdmin}},
@@ -30,6 +31,8 @@ func TestPermissionTable(t *testing.T) {
 		{RecordLawfulRequests, []Role{VendorAdmin}},
 		{ReadLawfulRequests, []Role{CustomerAdmin, VendorAdmin}},
 		{ReadAccessLog, []Role{CustomerAdmin, VendorAdmin}},
+		{ReadRota, []Role{Agent, Engineer, ProductManager, VendorAdmin}},
+		{ManageRota, []Role{Agent, Engineer, VendorAdmin}},
 	}
 	for _, row := range table {
 		for _, r := range all {

@@ -50,6 +50,8 @@ var (
 	ManageStaff = vendorAction("manage staff")
 	// ManageSigningKeys: rotate and retire the vendor's signing keys.
 	ManageSigningKeys = vendorAction("manage signing keys")
+	// ManageCalendars: add business-hours calendars and import holiday years.
+	ManageCalendars = vendorAction("manage calendars and holidays")
 	// WatchJobs: the console's list of background jobs.
 	WatchJobs = vendorAction("watch background jobs")
 
@@ -71,4 +73,9 @@ var (
 	ReadLawfulRequests = vendorAction("read lawful requests", CustomerAdmin)
 	// ReadAccessLog: the data-access log; a customer_admin sees its organisation's.
 	ReadAccessLog = vendorAction("read the data-access log", CustomerAdmin)
+
+	// ReadRota: the on-call rota, escalation policies and escalations; every vendor role.
+	ReadRota = vendorAction("read the rota and escalations", Agent, Engineer, ProductManager)
+	// ManageRota: edit rotas, overrides and escalation policies (the table's "rota" row).
+	ManageRota = vendorAction("manage the rota and escalation policies", Agent, Engineer)
 )
