@@ -63,6 +63,15 @@ func storageFlags(fs *flag.FlagSet, cfg *app.Config) {
 	cfg.S3.SecretKey = env("S3_SECRET_KEY", "")
 }
 
+// smtpFlags are the mail server of e-mail notifications.
+func smtpFlags(fs *flag.FlagSet, cfg *app.Config) {
+	fs.StringVar(&cfg.SMTP.Addr, "smtp-addr", env("SMTP_ADDR", ""), "mail server (host:port) for e-mail notifications; e-mail is off when empty (STEWARD_SMTP_ADDR)")
+	fs.StringVar(&cfg.SMTP.From, "smtp-from", env("SMTP_FROM", ""), "sender of notification e-mail, e.g. \"Steward <steward@example.com>\" (STEWARD_SMTP_FROM)")
+	fs.StringVar(&cfg.SMTP.Username, "smtp-username", env("SMTP_USERNAME", ""), "user name for SMTP AUTH PLAIN; the password is read only from STEWARD_SMTP_PASSWORD (STEWARD_SMTP_USERNAME)")
+	// Like the S3 secret: never a flag, so it does not show in the process list.
+	cfg.SMTP.Password = env("SMTP_PASSWORD", "")
+}
+
 func newFlagSet(name string, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("steward "+name, flag.ContinueOnError)
 	fs.SetOutput(out)

@@ -20,6 +20,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	fs.BoolVar(&cfg.Demo, "demo", envBool("DEMO"), "load demo organisations and users (STEWARD_DEMO)")
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC"), "serve /metrics beyond loopback (STEWARD_METRICS_PUBLIC)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TRUST_PROXY"), "take client addresses from X-Forwarded-For; only behind a reverse proxy (STEWARD_TRUST_PROXY)")
+	smtpFlags(fs, &cfg)
 	fs.Int64Var(&cfg.PatchMaxBytes, "patch-max-bytes", envInt64("PATCH_MAX_BYTES", app.DefaultPatchMaxBytes), "largest patch file accepted, in bytes (STEWARD_PATCH_MAX_BYTES)")
 	restoreDays := fs.Int("restore-days", envInt("RESTORE_DAYS", 30), "days deleted customer data stays restorable before it is purged (STEWARD_RESTORE_DAYS)")
 	if err := fs.Parse(args); err != nil {
@@ -27,6 +28,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	}
 	if cfg.PatchMaxBytes < 1 {
 		return fmt.Errorf("--patch-max-bytes must be at least 1, got %d", cfg.PatchMaxBytes)
+	}
+	if err := cfg.SMTP.Check(); err != nil {
+		return err
 	}
 	if *restoreDays < 1 {
 		return fmt.Errorf("--restore-days must be at least 1, got %d", *restoreDays)

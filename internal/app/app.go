@@ -22,6 +22,7 @@ import (
 	"steward.dev/steward/internal/platform/confirm"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/jobs"
+	"steward.dev/steward/internal/platform/notify"
 	"steward.dev/steward/internal/platform/signing"
 	"steward.dev/steward/internal/platform/web"
 	webfiles "steward.dev/steward/web"
@@ -59,8 +60,11 @@ type App struct {
 	// Licenses are the signed license files issued from contracts, their
 	// upgrades and the revocation list.
 	Licenses *license.Service
-	Router   *web.Router
-	Handler  http.Handler
+	// Notify publishes events to e-mail, webhooks and group robots through
+	// the delivery log and the job runner.
+	Notify  *notify.Notifier
+	Router  *web.Router
+	Handler http.Handler
 }
 
 // New opens and migrates the database and builds every room.
@@ -132,6 +136,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	a.buildLicenses(recorder, pages, rt)
+	a.buildNotify(recorder, pages, rt)
 
 	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}

@@ -10,6 +10,7 @@ import (
 	"steward.dev/steward/internal/patch"
 	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/clock"
+	"steward.dev/steward/internal/platform/notify"
 )
 
 // Config is everything serve needs; cmd/steward fills it from flags and
@@ -27,6 +28,10 @@ type Config struct {
 	// S3, when its Endpoint is set, keeps file bytes in an S3-compatible
 	// bucket instead of <DataDir>/blobs (what several instances share).
 	S3 blob.S3Config
+
+	// SMTP is the mail server of e-mail notifications; without its Addr
+	// e-mail deliveries are recorded as skipped.
+	SMTP notify.SMTPConfig
 
 	// RestoreWindow is how long deleted customer data stays restorable
 	// before the purge job removes it (default 30 days).
