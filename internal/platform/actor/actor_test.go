@@ -31,6 +31,9 @@ func TestPermissionTable(t *testing.T) {
 		{RecordLawfulRequests, []Role{VendorAdmin}},
 		{ReadLawfulRequests, []Role{CustomerAdmin, VendorAdmin}},
 		{ReadAccessLog, []Role{CustomerAdmin, VendorAdmin}},
+		{ManageNotifyChannels, []Role{VendorAdmin}},
+		{ReadNotifyLog, []Role{Agent, Engineer, ProductManager, VendorAdmin}},
+		{ManageOrgNotify, []Role{CustomerAdmin, VendorAdmin}},
 		{ReadRota, []Role{Agent, Engineer, ProductManager, VendorAdmin}},
 		{ManageRota, []Role{Agent, Engineer, VendorAdmin}},
 	}

@@ -74,6 +74,16 @@ var (
 	// ReadAccessLog: the data-access log; a customer_admin sees its organisation's.
 	ReadAccessLog = vendorAction("read the data-access log", CustomerAdmin)
 
+	// ManageNotifyChannels: the vendor's own notification channels (webhooks
+	// and group robots).
+	ManageNotifyChannels = vendorAction("manage the vendor's notification channels")
+	// ReadNotifyLog: the vendor's channels and the delivery log of every
+	// notification.
+	ReadNotifyLog = vendorAction("read notification channels and the delivery log", Agent, Engineer, ProductManager)
+	// ManageOrgNotify: an organisation's own channels and who of its people
+	// gets which notifications by e-mail.
+	ManageOrgNotify = vendorAction("manage an organisation's notifications", CustomerAdmin)
+
 	// ReadRota: the on-call rota, escalation policies and escalations; every vendor role.
 	ReadRota = vendorAction("read the rota and escalations", Agent, Engineer, ProductManager)
 	// ManageRota: edit rotas, overrides and escalation policies (the table's "rota" row).
