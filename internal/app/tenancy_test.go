@@ -27,6 +27,8 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 		// says which of B's objects it takes.
 		idsB := map[string]string{"org": orgB, "id": usersB[1]["id"].(string), "service": "hotline_rescue"}
 		fileB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/attachments?name=b.log", Token: adminB, Body: "b's log"}).JSON()
+		channelB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/notify/channels", Token: adminB,
+			Body: map[string]any{"type": "wecom", "name": "b's robot", "url": "https://robot.example/send?key=b-0123456789"}}).JSON()
 		grantB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/access-grants", Token: adminB,
 			Body: map[string]any{"until": e.Clock.Now().Add(time.Hour).Format(time.RFC3339), "scope": "all"}}).JSON()
 		idFor := map[string]string{
@@ -39,6 +41,9 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 			"/api/v1/licenses/{id}/file":                   "lic_demo_hk",
 			"/api/v1/licenses/{id}/upgrade":                "lic_demo_hk",
 			"/api/v1/licenses/{id}/revoke":                 "lic_demo_hk",
+			"/api/v1/orgs/{org}/notify/channels/{id}":      channelB["id"].(string),
+			"/api/v1/notify/channels/{id}":                 channelB["id"].(string),
+			"/api/v1/notify/channels/{id}/test":            channelB["id"].(string),
 		}
 		// Routes of the vendor's public tables, which belong to no organisation,
 		// and of its own signing keys (vendor_admin only; keys_test.go checks

@@ -44,7 +44,7 @@ func newFixture(t *testing.T, d *db.DB, smtpCfg SMTPConfig, timeout time.Duratio
 	log := slog.New(slog.DiscardHandler)
 	r := jobs.NewRunner(d, c, log)
 	n := New(Deps{DB: d, Clock: c, Jobs: r, SMTP: smtpCfg, Timeout: timeout, Log: log,
-		Audit: func(ctx context.Context, tx *db.Tx, orgID, action, targetID string, changes map[string][2]any) error {
+		Audit: func(ctx context.Context, tx *db.Tx, orgID, action, targetType, targetID string, changes map[string][2]any) error {
 			tx.MarkAudited()
 			return nil
 		}})
