@@ -11,13 +11,13 @@ import (
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/attachment"
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/calendar"
 	"steward.dev/steward/internal/catalog"
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/license"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
-	"steward.dev/steward/internal/oncall"
 	"steward.dev/steward/internal/patch"
 	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/confirm"
@@ -61,12 +61,12 @@ type App struct {
 	// Licenses are the signed license files issued from contracts, their
 	// upgrades and the revocation list.
 	Licenses *license.Service
+	// Calendars are the business-hours calendars SLA clocks run on, with
+	// the Chinese public holidays.
+	Calendars *calendar.Service
 	// Notify publishes events to e-mail, webhooks and group robots through
 	// the delivery log and the job runner.
-	Notify *notify.Notifier
-	// OnCall is the vendor's rota and escalation: who is on call, and the
-	// pages that escalate level by level until someone acknowledges.
-	OnCall  *oncall.Service
+	Notify  *notify.Notifier
 	Router  *web.Router
 	Handler http.Handler
 }
@@ -140,8 +140,8 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	a.buildLicenses(recorder, pages, rt)
+	a.buildCalendars(recorder, pages, rt)
 	a.buildNotify(recorder, pages, rt)
-	a.buildOnCall(recorder, pages, rt)
 
 	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
@@ -158,8 +158,8 @@ func (a *App) Prepare(ctx context.Context) error {
 	if err := a.Catalog.InstallDefault(ctx); err != nil {
 		return fmt.Errorf("default catalog: %w", err)
 	}
-	if err := a.OnCall.EnsureDefaults(ctx); err != nil {
-		return fmt.Errorf("default rota and escalation policy: %w", err)
+	if err := a.Calendars.Seed(ctx); err != nil {
+		return fmt.Errorf("holiday calendar: %w", err)
 	}
 	if a.Config.AdminEmail != "" || a.Config.AdminPassword != "" {
 		if err := a.ensureAdmin(ctx); err != nil {
@@ -178,9 +178,6 @@ func (a *App) Prepare(ctx context.Context) error {
 		}
 		if err := loadDemoLicenses(ctx, a.Licenses); err != nil {
 			return fmt.Errorf("demo licenses: %w", err)
-		}
-		if err := loadDemoOnCall(ctx, account.NewStore(a.DB), a.OnCall); err != nil {
-			return fmt.Errorf("demo rota: %w", err)
 		}
 	}
 	return nil

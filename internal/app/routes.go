@@ -122,6 +122,7 @@ var (
 		entry("/console/catalog", "nav.catalog_editor", &actor.EditCatalog),
 		entry("/console/products", "nav.products", &actor.ManageProducts),
 		entry("/console/patches", "nav.patches", &actor.ManageProducts),
+		entry("/console/calendars", "nav.calendars", nil),
 		entry("/console/staff", "nav.staff", &actor.ManageStaff),
 		entry("/console/jobs", "nav.jobs", &actor.WatchJobs),
 	}

@@ -86,6 +86,9 @@ func (d Date) utc() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0
 
 // AddDays returns the date n days later.
 func (d Date) AddDays(n int) Date {
+	if n == 1 && d.Day < 28 { // every month has a 28th: no calendar arithmetic
+		return Date{d.Year, d.Month, d.Day + 1}
+	}
 	y, m, dd := d.utc().AddDate(0, 0, n).Date()
 	return Date{y, m, dd}
 }
@@ -159,32 +162,66 @@ func (c *Calendar) hours(d Date) []Interval {
 // span is one open stretch as instants.
 type span struct{ open, close time.Time }
 
-// spans turns a date's hours into instants in the calendar's zone. On most
-// days local midnight plus minutes is exact; on a day whose length is not 24
-// hours (a daylight-saving change) every bound goes through time.Date, which
-// places a wall time the change skipped just after it.
-func (c *Calendar) spans(d Date, buf []span) []span {
-	buf = buf[:0]
-	ivs := c.hours(d)
+// walk goes through the calendar day by day from a date, placing each day's
+// open hours in time. It carries the next local midnight to the next day,
+// so a day costs one time.Date call, and a closed day none.
+type walk struct {
+	c        *Calendar
+	day      Date
+	midnight time.Time // the day's local midnight; zero until placed
+	buf      [4]span
+}
+
+func (c *Calendar) walkFrom(t time.Time) *walk {
+	return &walk{c: c, day: DateOf(t, c.Location)}
+}
+
+// spans are the day's open stretches; call it once per day, then next. On
+// most days local midnight plus minutes is exact; on a day whose length is
+// not 24 hours (a daylight-saving change) every bound is placed by wallTime.
+func (w *walk) spans() []span {
+	out := w.buf[:0]
+	ivs := w.c.hours(w.day)
 	if len(ivs) == 0 {
-		return buf
+		w.midnight = time.Time{} // the next day's is not placed
+		return out
 	}
-	midnight := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, c.Location)
-	next := time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, c.Location)
-	regular := next.Sub(midnight) == 24*time.Hour
-	at := func(minutes int) time.Time {
-		if regular {
-			return midnight.Add(time.Duration(minutes) * time.Minute)
-		}
-		if minutes == minutesPerDay {
-			return next
-		}
-		return time.Date(d.Year, d.Month, d.Day, minutes/60, minutes%60, 0, 0, c.Location)
+	d, loc := w.day, w.c.Location
+	if w.midnight.IsZero() {
+		w.midnight = time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	}
+	midnight, next := w.midnight, time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, loc)
+	at := func(minutes int) time.Time { return wallTime(d, minutes, loc) }
+	if next.Sub(midnight) == 24*time.Hour {
+		at = func(minutes int) time.Time { return midnight.Add(time.Duration(minutes) * time.Minute) }
 	}
 	for _, iv := range ivs {
-		buf = append(buf, span{at(iv.Open), at(iv.Close)})
+		out = append(out, span{at(iv.Open), at(iv.Close)})
 	}
-	return buf
+	w.midnight = next // placed for the next day already
+	return out
+}
+
+// next moves to the following day.
+func (w *walk) next() { w.day = w.day.AddDays(1) }
+
+// wallTime is the instant the clocks in loc show minutes past midnight of
+// d. A wall time that a change to summer time skips is the instant of the
+// change (the first moment the clocks show a later time), so bounds keep
+// their order and a skipped hour is never open; a repeated wall time is
+// whichever instant time.Date picks, the same every time.
+func wallTime(d Date, minutes int, loc *time.Location) time.Time {
+	t := time.Date(d.Year, d.Month, d.Day, 0, minutes, 0, 0, loc)
+	want := time.Date(d.Year, d.Month, d.Day, 0, minutes, 0, 0, time.UTC)
+	shown := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	start, end := t.ZoneBounds()
+	switch {
+	case shown.Before(want):
+		return end
+	case shown.After(want):
+		return start
+	}
+	return t
 }
 
 // maxIdleDays bounds the walk of Due through closed days. A valid calendar
@@ -201,12 +238,10 @@ func (c *Calendar) Due(start time.Time, d time.Duration) time.Time {
 	if c.alwaysOn {
 		return start.Add(d)
 	}
-	var buf [4]span
 	idle := 0
-	for day := DateOf(start, c.Location); idle < maxIdleDays; day = day.AddDays(1) {
-		spans := c.spans(day, buf[:0])
+	for w := c.walkFrom(start); idle < maxIdleDays; w.next() {
 		opened := false
-		for _, s := range spans {
+		for _, s := range w.spans() {
 			if !s.close.After(start) {
 				continue
 			}
@@ -239,11 +274,10 @@ func (c *Calendar) Elapsed(from, to time.Time) time.Duration {
 	if c.alwaysOn {
 		return to.Sub(from)
 	}
-	var buf [4]span
 	var total time.Duration
 	last := DateOf(to, c.Location)
-	for day := DateOf(from, c.Location); !last.Before(day); day = day.AddDays(1) {
-		for _, s := range c.spans(day, buf[:0]) {
+	for w := c.walkFrom(from); !last.Before(w.day); w.next() {
+		for _, s := range w.spans() {
 			lo, hi := s.open, s.close
 			if from.After(lo) {
 				lo = from

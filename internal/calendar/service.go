@@ -286,3 +286,50 @@ func (s *Service) Years(ctx context.Context, a *actor.Actor) ([]YearSummary, err
 	}
 	return s.store.Years(ctx, HolidaysCN)
 }
+
+// maxDays caps a days request: a year, leap or not.
+const maxDays = 366
+
+// DayInfo is one date of a calendar: whether it is a workday, and the name
+// of the holiday or make-up day it is ("" for an ordinary day).
+type DayInfo struct {
+	Date    string `json:"date"`
+	Workday bool   `json:"workday"`
+	Name    string `json:"name"`
+}
+
+// Days lists the dates from through to (YYYY-MM-DD, inclusive, at most a
+// year) of a calendar.
+func (s *Service) Days(ctx context.Context, a *actor.Actor, id, from, to string) ([]DayInfo, error) {
+	if !a.Can(actor.ReadServices) {
+		return nil, problem.ErrForbidden
+	}
+	cal, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var bad problem.Invalid
+	first, errFrom := ParseDate(from)
+	if errFrom != nil {
+		bad.Add("from", "field.calendar_date")
+	}
+	last, errTo := ParseDate(to)
+	switch {
+	case errTo != nil:
+		bad.Add("to", "field.calendar_date")
+	case errFrom != nil:
+	case last.Before(first):
+		bad.Add("to", "field.ends_before_start")
+	case !last.Before(first.AddDays(maxDays)):
+		bad.Add("to", "field.calendar_range")
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	var out []DayInfo
+	for d := first; !last.Before(d); d = d.AddDays(1) {
+		workday, name := cal.Day(d)
+		out = append(out, DayInfo{Date: d.String(), Workday: workday, Name: name})
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package calendar
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"testing"
@@ -146,6 +147,65 @@ func TestOnlyVendorAdminImports(t *testing.T) {
 		}
 		if _, err := s.Years(context.Background(), customer); err != nil {
 			t.Fatalf("customer reads years: %v", err)
+		}
+	})
+}
+
+// customInput is a vendor calendar that exercises what the built-ins do
+// not: a zone with daylight saving, a Saturday, an evening shift running to
+// midnight into a Monday night shift, an interval across the spring-forward
+// hour, and the Chinese holidays on top.
+func customInput() Input {
+	cn := HolidaysCN
+	hours := []OpenHours{
+		{Weekday: 6, Open: "10:00", Close: "14:00"},
+		{Weekday: 7, Open: "01:00", Close: "03:30"},
+		{Weekday: 7, Open: "22:00", Close: "24:00"},
+		{Weekday: 1, Open: "00:00", Close: "02:00"},
+	}
+	for wd := 1; wd <= 5; wd++ {
+		hours = append(hours, OpenHours{Weekday: wd, Open: "08:00", Close: "12:00"}, OpenHours{Weekday: wd, Open: "13:00", Close: "17:30"})
+	}
+	return Input{ID: "ny-support", Name: "New York support", TimeZone: "America/New_York", Intervals: hours, Holidays: &cn}
+}
+
+func TestClockPropertiesOnEveryKindOfCalendar(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newService(t, d)
+		ctx := context.Background()
+		if _, err := s.Create(ctx, admin, customInput()); err != nil {
+			t.Fatal(err)
+		}
+		// Read back through a fresh service, as another instance would.
+		fresh := NewService(Deps{DB: d, Audit: s.d.Audit, Clock: s.d.Clock})
+		seed := time.Now().UnixNano()
+		rng := rand.New(rand.NewPCG(uint64(seed), 7))
+		t.Logf("seed %d", seed)
+		span := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).Sub(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+		for _, id := range []string{AlwaysOpen, CNWorkdays, "ny-support"} {
+			cal, err := fresh.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 400 {
+				start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(int64(span))))
+				d1 := time.Duration(rng.Int64N(int64(300 * time.Hour)))
+				d2 := d1 + time.Duration(rng.Int64N(int64(50*time.Hour)))
+				due1, due2 := cal.Due(start, d1), cal.Due(start, d2)
+				if got := cal.Elapsed(start, due1); got != d1 {
+					t.Fatalf("%s: Elapsed(%v, Due(%v, %v)) = %v", id, start, start, d1, got)
+				}
+				if due2.Before(due1) {
+					t.Fatalf("%s: Due(%v, %v) = %v before Due(…, %v) = %v", id, start, d2, due2, d1, due1)
+				}
+				if later := start.Add(time.Duration(rng.Int64N(int64(72 * time.Hour)))); cal.Due(later, d1).Before(due1) {
+					t.Fatalf("%s: a later start %v is due before %v", id, later, due1)
+				}
+				mid := start.Add(time.Duration(rng.Int64N(int64(due2.Sub(start)) + 1)))
+				if whole, parts := cal.Elapsed(start, due2), cal.Elapsed(start, mid)+cal.Elapsed(mid, due2); whole != parts {
+					t.Fatalf("%s: Elapsed(%v, %v) = %v but split at %v sums to %v", id, start, due2, whole, mid, parts)
+				}
+			}
 		}
 	})
 }
