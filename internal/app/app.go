@@ -18,6 +18,7 @@ import (
 	"steward.dev/steward/internal/license"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
+	"steward.dev/steward/internal/oncall"
 	"steward.dev/steward/internal/patch"
 	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/confirm"
@@ -66,7 +67,10 @@ type App struct {
 	Calendars *calendar.Service
 	// Notify publishes events to e-mail, webhooks and group robots through
 	// the delivery log and the job runner.
-	Notify  *notify.Notifier
+	Notify *notify.Notifier
+	// OnCall is the vendor's rota and escalation: who is on call, and the
+	// pages that escalate level by level until someone acknowledges.
+	OnCall  *oncall.Service
 	Router  *web.Router
 	Handler http.Handler
 }
@@ -142,6 +146,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	a.buildLicenses(recorder, pages, rt)
 	a.buildCalendars(recorder, pages, rt)
 	a.buildNotify(recorder, pages, rt)
+	a.buildOnCall(recorder, pages, rt)
 
 	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
@@ -161,6 +166,9 @@ func (a *App) Prepare(ctx context.Context) error {
 	if err := a.Calendars.Seed(ctx); err != nil {
 		return fmt.Errorf("holiday calendar: %w", err)
 	}
+	if err := a.OnCall.EnsureDefaults(ctx); err != nil {
+		return fmt.Errorf("default rota and escalation policy: %w", err)
+	}
 	if a.Config.AdminEmail != "" || a.Config.AdminPassword != "" {
 		if err := a.ensureAdmin(ctx); err != nil {
 			return err
@@ -178,6 +186,9 @@ func (a *App) Prepare(ctx context.Context) error {
 		}
 		if err := loadDemoLicenses(ctx, a.Licenses); err != nil {
 			return fmt.Errorf("demo licenses: %w", err)
+		}
+		if err := loadDemoOnCall(ctx, account.NewStore(a.DB), a.OnCall); err != nil {
+			return fmt.Errorf("demo rota: %w", err)
 		}
 	}
 	return nil
