@@ -30,6 +30,7 @@ func (a *App) buildNotify(rec *audit.Recorder, pages *web.Renderer, rt *web.Rout
 		People: a.orgPeople,
 	})
 	notifyAPI{a.Notify}.routes(rt)
+	notifyPages{a.Notify, pages}.routes(rt)
 }
 
 // orgPeople lists an organisation's users as the actor may read them.

@@ -123,6 +123,7 @@ var (
 		entry("/console/products", "nav.products", &actor.ManageProducts),
 		entry("/console/patches", "nav.patches", &actor.ManageProducts),
 		entry("/console/calendars", "nav.calendars", nil),
+		entry("/console/notify", "nav.notify", &actor.ReadNotifyLog),
 		entry("/console/staff", "nav.staff", &actor.ManageStaff),
 		entry("/console/jobs", "nav.jobs", &actor.WatchJobs),
 	}
@@ -136,6 +137,7 @@ var (
 		entry("/portal/users", "nav.users", &actor.ManageOrgUsers),
 		entry("/portal/files", "nav.files", &actor.AttachFiles),
 		entry("/portal/access", "nav.access", &actor.GrantDataAccess),
+		entry("/portal/notify", "nav.notify_portal", &actor.ReadServices),
 	}
 )
 

@@ -55,8 +55,8 @@ const (
 	TypeFeishu   = "feishu"
 )
 
-// channelTypes are the types a channel row may have.
-var channelTypes = []string{TypeWebhook, TypeWeCom, TypeDingTalk, TypeFeishu}
+// ChannelTypes are the types a channel may have.
+var ChannelTypes = []string{TypeWebhook, TypeWeCom, TypeDingTalk, TypeFeishu}
 
 // Channel is a destination that receives every event of its kinds: the
 // vendor's own (OrgID empty) or a customer organisation's.

@@ -91,7 +91,7 @@ func newChannel(in ChannelInput, id, orgID string, now time.Time) (Channel, erro
 	c := Channel{ID: id, OrgID: orgID, Type: strings.TrimSpace(in.Type), Name: in.Name, URL: in.URL, Secret: in.Secret,
 		Kinds: in.Kinds, Enabled: in.Enabled == nil || *in.Enabled, CreatedAt: now, UpdatedAt: now}
 	var bad problem.Invalid
-	if !slices.Contains(channelTypes, c.Type) {
+	if !slices.Contains(ChannelTypes, c.Type) {
 		bad.Add("type", "field.notify_type")
 	}
 	c.normalize(&bad)

@@ -196,8 +196,8 @@ func (n *Notifier) TestChannel(ctx context.Context, a *actor.Actor, channelID st
 	return TestResult{OK: true, Status: status}, nil
 }
 
-// deliveryStates are the states the log can be filtered by.
-var deliveryStates = []string{Pending, Sent, Failed, Skipped}
+// DeliveryStates are the states of a delivery, in the order a person reads them.
+var DeliveryStates = []string{Pending, Sent, Failed, Skipped}
 
 // Deliveries lists the delivery log for vendor staff, newest first, up to
 // limit+1 rows after the cursor.
@@ -206,7 +206,7 @@ func (n *Notifier) Deliveries(ctx context.Context, a *actor.Actor, f DeliveryFil
 		return nil, err
 	}
 	var bad problem.Invalid
-	if f.State != "" && !slices.Contains(deliveryStates, f.State) {
+	if f.State != "" && !slices.Contains(DeliveryStates, f.State) {
 		bad.Add("status", "field.notify_state")
 	}
 	if f.Kind != "" && (!kindPattern.MatchString(f.Kind) || strings.HasSuffix(f.Kind, "*")) {
@@ -223,6 +223,19 @@ func (n *Notifier) Deliveries(ctx context.Context, a *actor.Actor, f DeliveryFil
 type Preference struct {
 	Person
 	Kinds []string `json:"kinds"`
+}
+
+// Mode is the person's choice in a word: "all" kinds, "some" (those in
+// Kinds) or "none".
+func (p Preference) Mode() string {
+	switch {
+	case p.Kinds == nil:
+		return "all"
+	case len(p.Kinds) == 0:
+		return "none"
+	default:
+		return "some"
+	}
 }
 
 // Preferences lists every person of the organisation with the kinds they get.
