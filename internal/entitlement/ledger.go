@@ -32,103 +32,143 @@ const (
 )
 
 // Consume uses one of the organisation's quota of the service at the instant
-// and returns the ledger entry. The service must be active for the
-// organisation (else the refusal, 403 entitlement.*) and have quota left in
-// the period (else 409 quota.exhausted). A repeated idempotency key returns
-// the first entry and consumes nothing more; an empty key is made up. The key
-// also names what used the quota ("rescue:<id>") and is the entry's reason.
-//
-// Exact under concurrency: the check and the insert run in one transaction
-// that holds the (organisation, service) lock of Store.Lock.
+// and returns the ledger entry, in a transaction of its own (Claim, then
+// ConsumeIn).
 func (s *Service) Consume(ctx context.Context, orgID, service, idempotencyKey string, at time.Time) (Entry, error) {
-	if len(idempotencyKey) > maxKeyLength {
-		return Entry{}, problem.InvalidField("idempotency_key", "field.too_long")
-	}
-	e, err := s.Lookup(ctx, orgID, service, at)
+	c, err := s.Claim(ctx, orgID, service, at)
 	if err != nil {
 		return Entry{}, err
 	}
+	var out Entry
+	err = s.d.DB.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		out, err = s.ConsumeIn(ctx, tx, c, idempotencyKey)
+		return err
+	})
+	if err == nil {
+		s.UsageChanged(orgID)
+	}
+	return out, err
+}
+
+// Claim is an entitlement to a quota item checked before the transaction
+// that consumes it: the check may fill the cache from the database, which a
+// transaction waiting for the ledger lock must not do on a second
+// connection (many such transactions at once would hold every connection of
+// the pool and wait for one more).
+type Claim struct {
+	e   Entitlement
+	org string
+}
+
+// Claim checks that the service is active for the organisation at the
+// instant (else the refusal, 403 entitlement.*) and has a quota (else 422
+// quota.not_applicable). Whether quota is left is decided by ConsumeIn.
+func (s *Service) Claim(ctx context.Context, orgID, service string, at time.Time) (Claim, error) {
+	e, err := s.Lookup(ctx, orgID, service, at)
+	if err != nil {
+		return Claim{}, err
+	}
 	if e.Status != Active {
-		return Entry{}, Refusal(e)
+		return Claim{}, Refusal(e)
 	}
 	if e.Quota == nil {
-		return Entry{}, ErrNoQuota.With("service", service)
+		return Claim{}, ErrNoQuota.With("service", service)
 	}
+	return Claim{e: e, org: orgID}, nil
+}
+
+// ConsumeIn uses one unit of a claimed quota inside the caller's
+// transaction, so that what used it (a rescue) and the ledger entry commit
+// together or not at all; no quota left is 409 quota.exhausted. A repeated
+// idempotency key returns the first entry and consumes nothing more; an
+// empty key is made up. The key also names what used the quota
+// ("rescue:<id>") and is the entry's reason. It reads only through tx. The
+// caller calls UsageChanged after its commit.
+//
+// Exact under concurrency: the check and the insert run under the
+// (organisation, service) lock of Store.Lock, held until tx ends.
+func (s *Service) ConsumeIn(ctx context.Context, tx *db.Tx, c Claim, idempotencyKey string) (Entry, error) {
+	if len(idempotencyKey) > maxKeyLength {
+		return Entry{}, problem.InvalidField("idempotency_key", "field.too_long")
+	}
+	e, orgID, service := c.e, c.org, c.e.Service
 	now := s.d.Clock.Now()
 	if idempotencyKey == "" {
 		idempotencyKey = id.New("use", now)
 	}
 	base := e.Quota.Limit - e.Quota.Granted // the contracts' limit; grants are read under the lock
+	if err := s.store.Lock(ctx, tx, orgID, service); err != nil {
+		return Entry{}, err
+	}
+	prev, err := s.store.ByKey(ctx, tx, orgID, service, idempotencyKey)
+	if err == nil {
+		return prev, nil
+	} else if !errors.Is(err, problem.ErrNotFound) {
+		return Entry{}, err
+	}
+	u, err := s.store.Usage(ctx, tx, orgID, service, e.Quota.PeriodStart)
+	if err != nil {
+		return Entry{}, err
+	}
+	if u.Used >= base+u.Granted {
+		q := QuotaState{Limit: base + u.Granted, Granted: u.Granted, Used: u.Used, PeriodStart: e.Quota.PeriodStart, PeriodEnd: e.Quota.PeriodEnd}
+		return Entry{}, exhausted(e, &q)
+	}
+	out := s.entry(ctx, orgID, service, KindConsume, 1, idempotencyKey, idempotencyKey, e.Quota.PeriodStart, now)
+	return out, s.write(ctx, tx, out, "quota.consume")
+}
+
+// UsageChanged makes this instance forget the organisation's ledger sums
+// after a transaction that wrote the ledger (ConsumeIn, RefundIn) commits;
+// the other instances hear of it from the NOTIFY that the write sent.
+func (s *Service) UsageChanged(orgID string) { s.cache.forgetUsage(orgID) }
+
+// Refund gives back a consumption, counted in the period it was used in, and
+// returns the refund entry, in a transaction of its own (RefundIn).
+func (s *Service) Refund(ctx context.Context, entryID, reason string) (Entry, error) {
 	var out Entry
-	wrote := false
-	err = s.d.DB.InTx(ctx, func(tx *db.Tx) error {
-		if err := s.store.Lock(ctx, tx, orgID, service); err != nil {
-			return err
-		}
-		prev, err := s.store.ByKey(ctx, tx, orgID, service, idempotencyKey)
-		if err == nil {
-			out = prev
-			return nil
-		} else if !errors.Is(err, problem.ErrNotFound) {
-			return err
-		}
-		u, err := s.store.Usage(ctx, tx, orgID, service, e.Quota.PeriodStart)
-		if err != nil {
-			return err
-		}
-		if u.Used >= base+u.Granted {
-			q := QuotaState{Limit: base + u.Granted, Granted: u.Granted, Used: u.Used, PeriodStart: e.Quota.PeriodStart, PeriodEnd: e.Quota.PeriodEnd}
-			return exhausted(e, &q)
-		}
-		out = s.entry(ctx, orgID, service, KindConsume, 1, idempotencyKey, idempotencyKey, e.Quota.PeriodStart, now)
-		wrote = true
-		return s.write(ctx, tx, out, "quota.consume")
+	err := s.d.DB.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		out, err = s.RefundIn(ctx, tx, entryID, reason)
+		return err
 	})
-	if wrote && err == nil {
-		s.cache.forgetUsage(orgID)
+	if err == nil {
+		s.UsageChanged(out.OrgID)
 	}
 	return out, err
 }
 
-// Refund gives back a consumption, counted in the period it was used in, and
-// returns the refund entry; refunding the same entry again returns the first
-// refund. A system use (the channel that consumed decides); the actor in ctx,
-// if any, is recorded.
-func (s *Service) Refund(ctx context.Context, entryID, reason string) (Entry, error) {
+// RefundIn gives back a consumption inside the caller's transaction (a
+// rescue's downgrade and its refund commit together); refunding the same
+// entry again returns the first refund. A system use (the channel that
+// consumed decides); the actor in ctx, if any, is recorded. The caller calls
+// UsageChanged after its commit.
+func (s *Service) RefundIn(ctx context.Context, tx *db.Tx, entryID, reason string) (Entry, error) {
 	reason, err := checkReason(reason)
 	if err != nil {
 		return Entry{}, err
 	}
-	var out Entry
-	wrote := false
-	err = s.d.DB.InTx(ctx, func(tx *db.Tx) error {
-		used, err := s.store.Get(ctx, tx, actor.AllOrgs(), entryID)
-		if err != nil {
-			return err
-		}
-		if used.Kind != KindConsume {
-			return ErrNotConsume
-		}
-		if err := s.store.Lock(ctx, tx, used.OrgID, used.Service); err != nil {
-			return err
-		}
-		key := "refund:" + used.ID
-		prev, err := s.store.ByKey(ctx, tx, used.OrgID, used.Service, key)
-		if err == nil {
-			out = prev
-			return nil
-		} else if !errors.Is(err, problem.ErrNotFound) {
-			return err
-		}
-		out = s.entry(ctx, used.OrgID, used.Service, KindRefund, used.Count, key, reason, used.PeriodStart, s.d.Clock.Now())
-		out.Refunds = used.ID
-		wrote = true
-		return s.write(ctx, tx, out, "quota.refund")
-	})
-	if wrote && err == nil {
-		s.cache.forgetUsage(out.OrgID)
+	used, err := s.store.Get(ctx, tx, actor.AllOrgs(), entryID)
+	if err != nil {
+		return Entry{}, err
 	}
-	return out, err
+	if used.Kind != KindConsume {
+		return Entry{}, ErrNotConsume
+	}
+	if err := s.store.Lock(ctx, tx, used.OrgID, used.Service); err != nil {
+		return Entry{}, err
+	}
+	key := "refund:" + used.ID
+	prev, err := s.store.ByKey(ctx, tx, used.OrgID, used.Service, key)
+	if err == nil {
+		return prev, nil
+	} else if !errors.Is(err, problem.ErrNotFound) {
+		return Entry{}, err
+	}
+	out := s.entry(ctx, used.OrgID, used.Service, KindRefund, used.Count, key, reason, used.PeriodStart, s.d.Clock.Now())
+	out.Refunds = used.ID
+	return out, s.write(ctx, tx, out, "quota.refund")
 }
 
 // GrantInput is an extra allowance: {"count","reason"}.

@@ -24,6 +24,8 @@ func TestPermissionTable(t *testing.T) {
 		{ManageProducts, []Role{ProductManager, VendorAdmin}},
 		{ReadServices, all},
 		{ReadAudit, []Role{CustomerAdmin, VendorAdmin}},
+		{ReportRescue, []Role{CustomerMember, CustomerAdmin, Agent, Engineer, VendorAdmin}},
+		{WorkRescues, []Role{Agent, Engineer, VendorAdmin}},
 		{AttachFiles, all},
 		{ReadBusinessData, all},
 		{GrantDataAccess, []Role{CustomerAdmin}},

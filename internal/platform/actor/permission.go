@@ -55,6 +55,13 @@ var (
 	// WatchJobs: the console's list of background jobs.
 	WatchJobs = vendorAction("watch background jobs")
 
+	// ReportRescue: file a fatal-failure report; customer staff for their
+	// organisation, agents and engineers on a customer's behalf by phone.
+	ReportRescue = vendorAction("report a rescue", CustomerAdmin, CustomerMember, Agent, Engineer)
+	// WorkRescues: acknowledge, confirm, downgrade, update, mitigate, resolve
+	// and close rescues; the vendor's rescue queue.
+	WorkRescues = vendorAction("work rescues", Agent, Engineer)
+
 	// AttachFiles: upload private attachments to an organisation and list their
 	// metadata; its own staff, and vendor staff on its behalf.
 	AttachFiles = vendorAction("attach files", CustomerAdmin, CustomerMember, Agent, Engineer, ProductManager)

@@ -35,6 +35,9 @@ func NewMetrics() *Metrics {
 	return m
 }
 
+// Register adds a room's own collector (figures it reads at each scrape).
+func (m *Metrics) Register(c prometheus.Collector) error { return m.registry.Register(c) }
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
