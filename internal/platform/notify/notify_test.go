@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -114,11 +116,13 @@ type received struct {
 	from string
 	to   []string
 	data []byte
+	tls  bool // the message came over STARTTLS
 }
 
 type mailSession struct {
-	box *mailbox
-	msg received
+	box  *mailbox
+	conn *smtp.Conn
+	msg  received
 }
 
 func (s *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
@@ -144,6 +148,7 @@ func (s *mailSession) Data(r io.Reader) error {
 		return err
 	}
 	s.msg.data = data
+	_, s.msg.tls = s.conn.TLSConnectionState()
 	s.box.mu.Lock()
 	s.box.messages = append(s.box.messages, s.msg)
 	s.box.mu.Unlock()
@@ -153,10 +158,16 @@ func (s *mailSession) Reset()        { s.msg = received{} }
 func (s *mailSession) Logout() error { return nil }
 
 func startMailbox(t *testing.T) (*mailbox, string) {
+	return startMailboxTLS(t, nil)
+}
+
+// startMailboxTLS offers STARTTLS with tlsConfig when it is not nil.
+func startMailboxTLS(t *testing.T, tlsConfig *tls.Config) (*mailbox, string) {
 	t.Helper()
 	box := &mailbox{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailSession{box: box}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &mailSession{box: box, conn: c}, nil }))
 	srv.Domain = "localhost"
+	srv.TLSConfig = tlsConfig
 	srv.AllowInsecureAuth = true // loopback: net/smtp sends PLAIN to localhost without TLS
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -255,6 +266,41 @@ func decodeBody(t *testing.T, m *mail.Message) string {
 		t.Fatal(err)
 	}
 	return string(dec)
+}
+
+func TestEmailGoesOverSTARTTLSWhenOfferedAndNeverDowngrades(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		// httptest's certificate is for 127.0.0.1; the SMTP server borrows it.
+		certSrv := httptest.NewTLSServer(http.NotFoundHandler())
+		defer certSrv.Close()
+		box, addr := startMailboxTLS(t, &tls.Config{Certificates: certSrv.TLS.Certificates})
+		trusted := x509.NewCertPool()
+		trusted.AddCert(certSrv.Certificate())
+
+		f := newFixture(t, d, SMTPConfig{Addr: addr, From: "steward@vendor.example", Username: "steward", Password: "s3cret", rootCAs: trusted}, time.Second)
+		e := rescueEvent("rescue:r_1:reported")
+		e.Emails = []Address{{Email: "li.lei@yunqi.example"}}
+		f.publish(e)
+		f.runDue()
+		if msgs := box.all(); len(msgs) != 1 || !msgs[0].tls {
+			t.Fatalf("want one message over STARTTLS, got %d (%+v)", len(msgs), msgs)
+		}
+
+		// A server whose certificate is not trusted gets nothing, not even in
+		// the clear: the delivery waits for its retry with the reason.
+		f2 := newFixture(t, dbtest.Reopen(t, d), SMTPConfig{Addr: addr, From: "steward@vendor.example"}, time.Second)
+		e.Key = "rescue:r_1:acknowledged"
+		f2.publish(e)
+		f2.runDue()
+		if n := len(box.all()); n != 1 {
+			t.Errorf("the server received %d messages, want still 1", n)
+		}
+		for _, dl := range f2.deliveries() {
+			if dl.EventKey == e.Key && (dl.State != Pending || !strings.Contains(dl.LastError, "STARTTLS")) {
+				t.Errorf("untrusted certificate: %+v", dl)
+			}
+		}
+	})
 }
 
 func TestEmailWithoutSMTPIsSkippedWithItsReason(t *testing.T) {
