@@ -119,6 +119,7 @@ var (
 	consoleMenu = []menuItem{
 		entry("/console", "nav.console_home", nil),
 		entry("/console/orgs", "nav.orgs", nil),
+		entry("/console/rescues", "nav.rescues", &actor.WorkRescues),
 		entry("/console/catalog", "nav.catalog_editor", &actor.EditCatalog),
 		entry("/console/products", "nav.products", &actor.ManageProducts),
 		entry("/console/patches", "nav.patches", &actor.ManageProducts),
@@ -129,6 +130,7 @@ var (
 	}
 	portalMenu = []menuItem{
 		entry("/portal", "nav.portal_home", nil),
+		entry("/portal/rescue", "nav.rescue", &actor.ReportRescue),
 		entry("/catalog", "nav.catalog", nil),
 		entry("/lifecycle", "nav.lifecycle", nil),
 		entry("/portal/services", "nav.services", &actor.ReadServices),
