@@ -31,3 +31,9 @@ func (s *Service) StaffIDsWithRole(ctx context.Context, role actor.Role) ([]stri
 	}
 	return s.store.liveIDsWithRole(ctx, role)
 }
+
+// LiveStaff lists every live vendor staff member by name: the people the
+// rota editor offers (engineers read it too, who may not manage staff).
+func (s *Service) LiveStaff(ctx context.Context) ([]User, error) {
+	return queryUsers(ctx, s.store.db, "SELECT "+userColumns+" FROM users WHERE org_id IS NULL AND deleted_at IS NULL ORDER BY name, id")
+}

@@ -14,4 +14,5 @@ func (a *App) buildOnCall(rec *audit.Recorder, pages *web.Renderer, rt *web.Rout
 		Accounts: a.Accounts, Notices: a.Notices, Notify: a.Notify})
 	a.Jobs.Handle(oncall.StepJob, a.OnCall.RunStep)
 	oncall.NewAPI(a.OnCall).Routes(rt)
+	oncall.NewPages(a.OnCall, pages).Routes(rt)
 }

@@ -124,6 +124,7 @@ var (
 		entry("/console/products", "nav.products", &actor.ManageProducts),
 		entry("/console/patches", "nav.patches", &actor.ManageProducts),
 		entry("/console/calendars", "nav.calendars", nil),
+		entry("/console/oncall", "nav.oncall", &actor.ReadRota),
 		entry("/console/notify", "nav.notify", &actor.ReadNotifyLog),
 		entry("/console/staff", "nav.staff", &actor.ManageStaff),
 		entry("/console/jobs", "nav.jobs", &actor.WatchJobs),

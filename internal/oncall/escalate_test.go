@@ -3,6 +3,7 @@ package oncall_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,14 +106,14 @@ func TestEscalationNotifiesLevelByLevelUntilAcknowledged(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		s := demoStaff(t, e)
 		onlyEngineerOnCall(t, e, s)
-		page(t, e, "rescue:r1", "")
+		page(t, e, "test:r1", "")
 		if s.engineer.unread(t, e) != 1 || s.admin.unread(t, e) != 0 || s.agent.unread(t, e) != 0 {
 			t.Fatalf("after the page: engineer %d, admin %d, agent %d notices; want 1, 0, 0", s.engineer.unread(t, e), s.admin.unread(t, e), s.agent.unread(t, e))
 		}
-		if n := s.engineer.emails(t, e.App.DB, "rescue:r1", 0); n != 1 {
+		if n := s.engineer.emails(t, e.App.DB, "test:r1", 0); n != 1 {
 			t.Fatalf("the engineer has %d e-mails of level 1, want 1", n)
 		}
-		page(t, e, "rescue:r1", "") // the same key again
+		page(t, e, "test:r1", "") // the same key again
 		if n := s.engineer.unread(t, e); n != 1 {
 			t.Fatalf("a repeated page notified again: %d notices", n)
 		}
@@ -124,7 +125,7 @@ func TestEscalationNotifiesLevelByLevelUntilAcknowledged(t *testing.T) {
 		}
 		e.Clock.Advance(time.Minute)
 		runDue(t, e)
-		if s.admin.unread(t, e) != 1 || s.admin.emails(t, e.App.DB, "rescue:r1", 1) != 1 || s.engineer.unread(t, e) != 1 {
+		if s.admin.unread(t, e) != 1 || s.admin.emails(t, e.App.DB, "test:r1", 1) != 1 || s.engineer.unread(t, e) != 1 {
 			t.Fatalf("after 15 minutes: admin %d notices, engineer %d; want 1, 1", s.admin.unread(t, e), s.engineer.unread(t, e))
 		}
 		e.Clock.Advance(15 * time.Minute)
@@ -133,8 +134,8 @@ func TestEscalationNotifiesLevelByLevelUntilAcknowledged(t *testing.T) {
 			t.Fatalf("round 2 did not page the engineer again: %d notices", n)
 		}
 
-		acknowledge(t, e, "rescue:r1", s.engineer.id)
-		acknowledge(t, e, "rescue:r1", s.admin.id) // again: nothing changes
+		acknowledge(t, e, "test:r1", s.engineer.id)
+		acknowledge(t, e, "test:r1", s.admin.id) // again: nothing changes
 		acknowledge(t, e, "rescue:unknown", s.admin.id)
 		for range 4 {
 			e.Clock.Advance(15 * time.Minute)
@@ -143,8 +144,8 @@ func TestEscalationNotifiesLevelByLevelUntilAcknowledged(t *testing.T) {
 		if s.engineer.unread(t, e) != 2 || s.admin.unread(t, e) != 1 {
 			t.Fatalf("paging went on after the acknowledgement: engineer %d, admin %d", s.engineer.unread(t, e), s.admin.unread(t, e))
 		}
-		open := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/oncall/escalations?state=open", Token: s.agent.token}).Items()
-		acked := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/oncall/escalations?state=acknowledged", Token: s.agent.token}).Items()
+		open := escalations(t, e, s.agent.token, "open")
+		acked := escalations(t, e, s.agent.token, "acknowledged")
 		if len(open) != 0 || len(acked) != 1 || acked[0]["acknowledged_by"] != s.engineer.id || acked[0]["next_at"] != nil {
 			t.Fatalf("open %v, acknowledged %v", open, acked)
 		}
@@ -158,7 +159,7 @@ func TestEscalationStopsAfterItsRepeats(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		s := demoStaff(t, e)
 		onlyEngineerOnCall(t, e, s)
-		page(t, e, "rescue:r2", oncall.DefaultPolicyID)
+		page(t, e, "test:r2", oncall.DefaultPolicyID)
 		for range 10 {
 			e.Clock.Advance(15 * time.Minute)
 			runDue(t, e)
@@ -166,18 +167,31 @@ func TestEscalationStopsAfterItsRepeats(t *testing.T) {
 		if s.engineer.unread(t, e) != 3 || s.admin.unread(t, e) != 3 {
 			t.Fatalf("engineer %d, admin %d notices; want 3 each", s.engineer.unread(t, e), s.admin.unread(t, e))
 		}
-		open := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/oncall/escalations?state=open", Token: s.engineer.token}).Items()
+		open := escalations(t, e, s.engineer.token, "open")
 		if len(open) != 1 || open[0]["step"] != 5.0 || open[0]["level"] != 2.0 || open[0]["round"] != 3.0 || open[0]["next_at"] != nil {
 			t.Fatalf("open escalations: %v", open)
 		}
 	})
 }
 
+// escalations lists the test's escalations (key test:…) in a state; the
+// demo's rescues have their own.
+func escalations(t *testing.T, e *apptest.Env, token, state string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, item := range e.Do(apptest.Request{Method: "GET", Path: "/api/v1/oncall/escalations?limit=200&state=" + state, Token: token}).Items() {
+		if strings.HasPrefix(item["key"].(string), "test:") {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
 // stepsAudited counts the escalation steps the audit trail recorded.
 func stepsAudited(t *testing.T, d *db.DB) int {
 	t.Helper()
 	var n int
-	if err := d.QueryRow(context.Background(), "SELECT count(*) FROM audit_log WHERE action = 'escalation.step'").Scan(&n); err != nil {
+	if err := d.QueryRow(context.Background(), "SELECT count(*) FROM audit_log a JOIN escalations e ON e.id = a.target_id WHERE a.action = 'escalation.step' AND e.page_key LIKE 'test:%'").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -192,7 +206,7 @@ func TestTwoInstancesNotifyEachStepOnce(t *testing.T) {
 		other := one.Another(t, dbtest.Reopen(t, d))
 		s := demoStaff(t, one)
 		onlyEngineerOnCall(t, one, s)
-		page(t, other, "rescue:r3", "")
+		page(t, other, "test:r3", "")
 		for range 7 {
 			one.Clock.Advance(15 * time.Minute)
 			apptest.AtOnce(t, []*apptest.Env{one, other, one, other}, func(e *apptest.Env) error {
@@ -208,7 +222,7 @@ func TestTwoInstancesNotifyEachStepOnce(t *testing.T) {
 			if step%2 == 1 {
 				who = s.admin
 			}
-			if n := who.emails(t, d, "rescue:r3", step); n != 1 {
+			if n := who.emails(t, d, "test:r3", step); n != 1 {
 				t.Errorf("step %d: %d e-mails to %s, want 1", step, n, who.email)
 			}
 		}
@@ -225,13 +239,13 @@ func TestACrashedInstancesStepIsTakenOver(t *testing.T) {
 		alive := apptest.New(t, d)
 		s := demoStaff(t, alive)
 		onlyEngineerOnCall(t, alive, s)
-		page(t, alive, "rescue:r4", "")
+		page(t, alive, "test:r4", "")
 		alive.Clock.Advance(15 * time.Minute)
 		claimDead := func() {
 			t.Helper()
 			now := alive.Clock.Now()
 			_, err := d.Exec(ctx, "UPDATE jobs SET state = ?, lease_owner = 'inst_dead', lease_until = ?, attempts = attempts + 1 WHERE dedup_key = ?",
-				jobs.Running, now.Add(jobs.DefaultLease), "escalation:rescue:r4:1")
+				jobs.Running, now.Add(jobs.DefaultLease), "escalation:test:r4:1")
 			if err != nil {
 				t.Fatal(err)
 			}
