@@ -32,8 +32,8 @@ type Deps struct {
 	Jobs    *jobs.Runner // the notifier registers JobKind on it
 	SMTP    SMTPConfig
 	Timeout time.Duration // per attempt; DefaultTimeout when zero
-	// HTTP sends webhooks and robot messages; a client without its own
-	// timeout when nil (the attempt's context bounds it).
+	// HTTP sends webhooks and robot messages; when nil, a client that does
+	// not follow redirects (the attempt's context bounds its time).
 	HTTP   *http.Client
 	Audit  Auditor
 	Orgs   OrgCheck
@@ -53,7 +53,9 @@ func New(d Deps) *Notifier {
 		d.Timeout = DefaultTimeout
 	}
 	if d.HTTP == nil {
-		d.HTTP = &http.Client{}
+		// A receiver that redirects has moved: its answer is a failure the
+		// log names, rather than a POST sent on to wherever it points.
+		d.HTTP = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()

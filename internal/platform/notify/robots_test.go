@@ -3,6 +3,7 @@ package notify
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,9 @@ func TestRobotsThatAnswer200WithAnErrorCodeFailed(t *testing.T) {
 			t.Errorf("%s answering %s: %v", c.chType, c.answer, err)
 		}
 	}
+	if err := checkResponse(TypeWebhook, http.StatusFound, nil); err == nil || !strings.Contains(err.Error(), "302") {
+		t.Errorf("a redirect is a failure naming its status: %v", err)
+	}
 	if err := checkResponse(TypeWebhook, http.StatusBadGateway, []byte("down")); err == nil || !strings.Contains(err.Error(), "502") {
 		t.Errorf("a 502 is a failure naming its status: %v", err)
 	}
@@ -177,6 +181,24 @@ func FuzzChannelInput(f *testing.F) {
 		}
 		if _, err := robotRequest(t.Context(), c, "dlv_1", message{Title: Text{Zh: "标题", En: "Title"}}, start); err != nil {
 			t.Fatalf("an accepted channel cannot be sent to: %v", err)
+		}
+	})
+}
+
+func TestAReceiverThatRedirectsIsNotFollowed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		elsewhere := startReceiver(t, ok)
+		moved := httptest.NewServer(http.RedirectHandler(elsewhere.srv.URL, http.StatusTemporaryRedirect))
+		defer moved.Close()
+		f := newFixture(t, d, SMTPConfig{}, time.Second)
+		f.addChannel(Channel{ID: "nch_moved", Type: TypeWebhook, Name: "moved", URL: moved.URL, Secret: "whsec-0123456789"})
+		f.publish(rescueEvent("rescue:r_1:reported"))
+		f.runDue()
+		if elsewhere.count() != 0 {
+			t.Error("the POST was sent on to where the redirect pointed")
+		}
+		if dl := f.deliveries()[0]; dl.State != Pending || dl.LastStatus != http.StatusTemporaryRedirect {
+			t.Errorf("after a redirect: %+v", dl)
 		}
 	})
 }
