@@ -155,15 +155,26 @@ func startSite(t *testing.T) *site {
 // journeys that depend on the date.
 func startSiteAt(t *testing.T, c clock.Clock) *site {
 	t.Helper()
+	return startSiteWith(t, c, nil)
+}
+
+// startSiteWith is startSiteAt with configure changing the configuration
+// first (a mail server, a quicker job poll), for journeys that need it.
+func startSiteWith(t *testing.T, c clock.Clock, configure func(*app.Config)) *site {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Config{
+	cfg := app.Config{
 		DataDir: t.TempDir(),
 		Addr:    "127.0.0.1:0",
 		Demo:    true,
 		Clock:   c,
 		Hasher:  account.Hasher{Memory: 1024, Time: 1, Threads: 1},
 		Logger:  slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatalf("app.New: %v", err)
