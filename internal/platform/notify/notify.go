@@ -32,10 +32,7 @@ type Deps struct {
 	Jobs    *jobs.Runner // the notifier registers JobKind on it
 	SMTP    SMTPConfig
 	Timeout time.Duration // per attempt; DefaultTimeout when zero
-	// HTTP sends webhooks and robot messages; when nil, a client that does
-	// not follow redirects (the attempt's context bounds its time).
-	HTTP   *http.Client
-	Audit  Auditor
+	Audit   Auditor
 	Orgs   OrgCheck
 	People People
 	Log    *slog.Logger
@@ -45,6 +42,10 @@ type Deps struct {
 type Notifier struct {
 	d     Deps
 	store *store
+	// vendorHTTP reaches the vendor's channels, wherever the vendor_admin
+	// points them (an intranet alerting hook is fine); orgHTTP reaches
+	// customers' channels and only public addresses.
+	vendorHTTP, orgHTTP *http.Client
 }
 
 // New returns a notifier and registers its job.
@@ -52,15 +53,10 @@ func New(d Deps) *Notifier {
 	if d.Timeout <= 0 {
 		d.Timeout = DefaultTimeout
 	}
-	if d.HTTP == nil {
-		// A receiver that redirects has moved: its answer is a failure the
-		// log names, rather than a POST sent on to wherever it points.
-		d.HTTP = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	n := &Notifier{d: d, store: &store{db: d.DB}}
+	n := &Notifier{d: d, store: &store{db: d.DB}, vendorHTTP: newClient(http.DefaultTransport), orgHTTP: newClient(publicTransport())}
 	d.Jobs.Handle(JobKind, n.deliver)
 	return n
 }
@@ -243,7 +239,11 @@ func (n *Notifier) sendTo(ctx context.Context, ch Channel, deliveryID string, m 
 	if err != nil {
 		return 0, err
 	}
-	return post(n.d.HTTP, req, ch.Type)
+	client := n.vendorHTTP
+	if ch.OrgID != "" {
+		client = n.orgHTTP
+	}
+	return post(client, req, ch.Type)
 }
 
 func (n *Notifier) sendEmail(ctx context.Context, d Delivery) (int, error) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,44 @@ func TestAReceiverThatRedirectsIsNotFollowed(t *testing.T) {
 		}
 		if dl := f.deliveries()[0]; dl.State != Pending || dl.LastStatus != http.StatusTemporaryRedirect {
 			t.Errorf("after a redirect: %+v", dl)
+		}
+	})
+}
+
+func TestAnOrganisationsChannelReachesOnlyPublicAddresses(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"203.0.113.7": true, "8.8.8.8": true, "2001:4860:4860::8888": true,
+		"127.0.0.1": false, "10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false, "169.254.169.254": false,
+		"100.64.0.1": false, "0.0.0.0": false, "::1": false, "fd00::1": false, "fe80::1": false, "::ffff:127.0.0.1": false, "224.0.0.1": false,
+	} {
+		if got := public(netip.MustParseAddr(addr)); got != want {
+			t.Errorf("public(%s) = %v, want %v", addr, got, want)
+		}
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		inside := startReceiver(t, ok)
+		f := newFixture(t, d, SMTPConfig{}, time.Second)
+		err := d.InTx(t.Context(), func(tx *db.Tx) error {
+			tx.MarkAudited()
+			_, err := tx.Exec(t.Context(), "INSERT INTO orgs (id, name, region, created_at, updated_at) VALUES ('org_a', 'A', 'CN', ?, ?)", start, start)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.addChannel(Channel{ID: "nch_org", OrgID: "org_a", Type: TypeWebhook, Name: "theirs", URL: inside.srv.URL, Secret: "whsec-0123456789"})
+		f.addChannel(Channel{ID: "nch_vendor", Type: TypeWebhook, Name: "ours", URL: inside.srv.URL, Secret: "whsec-0123456789"})
+		e := rescueEvent("rescue:r_1:reported")
+		e.OrgID = "org_a"
+		f.publish(e)
+		f.runDue()
+		if inside.count() != 1 {
+			t.Errorf("the loopback receiver got %d requests, want only the vendor channel's", inside.count())
+		}
+		for _, dl := range f.deliveries() {
+			if dl.ChannelID == "nch_org" && (dl.State != Pending || !strings.Contains(dl.LastError, "not a public address")) {
+				t.Errorf("the organisation's channel to loopback: %+v", dl)
+			}
 		}
 	})
 }
