@@ -10,7 +10,7 @@ import (
 // Rooms that keep SLAs are built after it; Prepare seeds the shipped holiday
 // years.
 func (a *App) buildCalendars(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) {
-	a.Calendars = calendar.NewService(calendar.Deps{DB: a.DB, Audit: rec, Clock: a.Config.Clock, Logger: a.Config.Logger})
+	a.Calendars = calendar.NewService(calendar.Deps{DB: a.DB, Audit: rec, Clock: a.Config.Clock})
 	a.Calendars.Listen()
 	calendar.NewAPI(a.Calendars).Routes(rt)
 	calendar.NewPages(a.Calendars, pages).Routes(rt)

@@ -142,23 +142,6 @@ func joinField(prefix, field string) string {
 	return prefix + "." + field
 }
 
-// Set is the year's days by date.
-func (y HolidayYear) Set() HolidaySet {
-	s := make(HolidaySet, len(y.Days))
-	y.addTo(s)
-	return s
-}
-
-func (y HolidayYear) addTo(s HolidaySet) {
-	for _, d := range y.Days {
-		date, err := ParseDate(d.Date)
-		if err != nil {
-			continue // ParseHolidays and the store only keep valid dates
-		}
-		s[date] = Holiday{Name: d.Name, OffDay: d.OffDay}
-	}
-}
-
 // The years shipped with Steward, in the shape ParseHolidays reads. They are
 // written into the database when it has no copy of that year yet.
 //

@@ -15,12 +15,23 @@ func shippedCN(t testing.TB) *Calendar {
 	if err != nil {
 		t.Fatal(err)
 	}
-	days := HolidaySet{}
-	for _, y := range years {
-		y.addTo(days)
-	}
-	cal, _ := builtIn(CNWorkdays, days)
+	cal, _ := builtIn(CNWorkdays, setOf(years...))
 	return cal
+}
+
+// setOf is the holiday set of the years' days.
+func setOf(years ...HolidayYear) HolidaySet {
+	s := HolidaySet{}
+	for _, y := range years {
+		for _, d := range y.Days {
+			date, err := ParseDate(d.Date)
+			if err != nil {
+				panic(err)
+			}
+			s[date] = Holiday{Name: d.Name, OffDay: d.OffDay}
+		}
+	}
+	return s
 }
 
 func bj(s string) time.Time {

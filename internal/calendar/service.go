@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -25,10 +24,9 @@ var ErrUnknown = problem.New(http.StatusNotFound, "calendar.unknown")
 
 // Deps are what the service is built from.
 type Deps struct {
-	DB     *db.DB
-	Audit  *audit.Recorder
-	Clock  clock.Clock
-	Logger *slog.Logger
+	DB    *db.DB
+	Audit *audit.Recorder
+	Clock clock.Clock
 }
 
 // Service keeps the calendars: the built-ins, the vendor's own, and the
@@ -42,9 +40,6 @@ type Service struct {
 // NewService returns the service. Call Seed once at start-up and Listen to
 // hear other instances.
 func NewService(d Deps) *Service {
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
 	return &Service{d: d, store: NewStore(d.DB)}
 }
 
