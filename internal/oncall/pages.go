@@ -148,7 +148,7 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, a *actor.Actor, s
 	}
 	now := p.svc.clock.Now()
 	d := oncallData{Escalations: open, Staff: staff, Names: map[string]string{}, CanManage: a.Can(actor.ManageRota),
-		Weekdays: []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"},
+		Weekdays:    []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"},
 		NewSchedule: scheduleView{Schedule: Schedule{ID: "new", HandoverWeekday: "monday", HandoverTime: "09:00", StartsOn: clock.BeijingDate(now)}, Slots: []string{""}},
 		NewPolicy:   policyView{Policy: Policy{ID: "new"}, Rows: []Level{{DelayMinutes: 15}}},
 		Override:    f.override, Form: f.form, Errors: f.errors}

@@ -155,12 +155,7 @@ func (s *Schedule) normalize(bad *problem.Invalid) {
 	if _, err := time.Parse(time.DateOnly, s.StartsOn); err != nil {
 		bad.Add("starts_on", "field.calendar_date")
 	}
-	switch {
-	case len(s.Members) == 0:
-		bad.Add("members", "field.required")
-	case len(s.Members) > maxMembers:
-		bad.Add("members", "field.oncall_too_many")
-	}
+	checkCount(bad, "members", len(s.Members), maxMembers)
 	seen := map[string]bool{}
 	for i, m := range s.Members {
 		m = strings.TrimSpace(m)
@@ -173,6 +168,16 @@ func (s *Schedule) normalize(bad *problem.Invalid) {
 			bad.Add(field, "field.listed_twice")
 		}
 		seen[m] = true
+	}
+}
+
+// checkCount requires a list to have between 1 and most entries.
+func checkCount(bad *problem.Invalid, field string, n, most int) {
+	switch {
+	case n == 0:
+		bad.Add(field, "field.required")
+	case n > most:
+		bad.Add(field, "field.oncall_too_many")
 	}
 }
 
@@ -266,24 +271,14 @@ func (p *Policy) normalize(bad *problem.Invalid) map[string]Target {
 	if p.Repeats < 0 || p.Repeats > maxRepeats {
 		bad.Add("repeats", "field.oncall_repeats")
 	}
-	switch {
-	case len(p.Levels) == 0:
-		bad.Add("levels", "field.required")
-	case len(p.Levels) > maxLevels:
-		bad.Add("levels", "field.oncall_too_many")
-	}
+	checkCount(bad, "levels", len(p.Levels), maxLevels)
 	lookups := map[string]Target{}
 	for i, l := range p.Levels {
 		field := fmt.Sprintf("levels[%d]", i)
 		if l.DelayMinutes < 1 || l.DelayMinutes > maxDelayMinute {
 			bad.Add(field+".delay_minutes", "field.oncall_delay")
 		}
-		switch {
-		case len(l.Targets) == 0:
-			bad.Add(field+".targets", "field.required")
-		case len(l.Targets) > maxTargets:
-			bad.Add(field+".targets", "field.oncall_too_many")
-		}
+		checkCount(bad, field+".targets", len(l.Targets), maxTargets)
 		seen := map[Target]bool{}
 		for j, t := range l.Targets {
 			t.Type, t.ID = strings.TrimSpace(t.Type), strings.TrimSpace(t.ID)
