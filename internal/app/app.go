@@ -15,6 +15,7 @@ import (
 	"steward.dev/steward/internal/catalog"
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/entitlement"
+	"steward.dev/steward/internal/hotline"
 	"steward.dev/steward/internal/license"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
@@ -70,7 +71,10 @@ type App struct {
 	Notify *notify.Notifier
 	// OnCall is the vendor's rota and escalation: who is on call, and the
 	// pages that escalate level by level until someone acknowledges.
-	OnCall  *oncall.Service
+	OnCall *oncall.Service
+	// Hotline is the fatal-failure rescue: reports on the quota, their
+	// states, SLA clocks and timeline.
+	Hotline *hotline.Service
 	Router  *web.Router
 	Handler http.Handler
 }
@@ -147,6 +151,9 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	a.buildCalendars(recorder, pages, rt)
 	a.buildNotify(recorder, pages, rt)
 	a.buildOnCall(recorder, pages, rt)
+	if err := a.buildHotline(recorder, metrics, pages, rt); err != nil {
+		return nil, err
+	}
 
 	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}
@@ -189,6 +196,9 @@ func (a *App) Prepare(ctx context.Context) error {
 		}
 		if err := loadDemoOnCall(ctx, account.NewStore(a.DB), a.OnCall); err != nil {
 			return fmt.Errorf("demo rota: %w", err)
+		}
+		if err := loadDemoRescues(ctx, account.NewStore(a.DB), a.Hotline.Quiet()); err != nil {
+			return fmt.Errorf("demo rescues: %w", err)
 		}
 	}
 	return nil

@@ -31,6 +31,9 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 			Body: map[string]any{"type": "wecom", "name": "b's robot", "url": "https://robot.example/send?key=b-0123456789"}}).JSON()
 		grantB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/access-grants", Token: adminB,
 			Body: map[string]any{"until": e.Clock.Now().Add(time.Hour).Format(time.RFC3339), "scope": "all"}}).JSON()
+		rescueB := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + orgB + "/rescues", Token: adminB, Body: map[string]any{
+			"title": "b's outage", "description": "nobody can log in", "users_affected": "all", "business_stopped": true,
+			"since": e.Clock.Now().Add(-time.Hour).Format(time.RFC3339), "contact": map[string]string{"name": "B", "phone": "+852 5555 0000"}}}).JSON()
 		idFor := map[string]string{
 			"/api/v1/tokens/{id}":                          tokenB["id"].(string),
 			"/api/v1/attachments/{id}":                     fileB["id"].(string),
@@ -44,6 +47,9 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 			"/api/v1/orgs/{org}/notify/channels/{id}":      channelB["id"].(string),
 			"/api/v1/notify/channels/{id}":                 channelB["id"].(string),
 			"/api/v1/notify/channels/{id}/test":            channelB["id"].(string),
+		}
+		for _, action := range []string{"", "/ack", "/confirm", "/downgrade", "/mitigate", "/resolve", "/close", "/updates", "/attachments"} {
+			idFor["/api/v1/orgs/{org}/rescues/{id}"+action] = rescueB["id"].(string)
 		}
 		// Routes of the vendor's public tables, which belong to no organisation,
 		// and of its own signing keys (vendor_admin only; keys_test.go checks

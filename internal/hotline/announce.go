@@ -27,6 +27,9 @@ func say(key string, args map[string]any) Text {
 // notifier enqueues the e-mails and channel posts. Nothing waits on the
 // network here.
 func (s *Service) announceReport(ctx context.Context, tx *db.Tx, r Rescue, people []Person) error {
+	if s.quiet {
+		return nil
+	}
 	args := map[string]any{"number": r.Number, "title": r.Title, "users": r.UsersAffected, "contact": r.Contact.Name,
 		"phone": r.Contact.Phone, "since": r.Since.Format("2006-01-02 15:04 MST")}
 	title, body := say("hotline.news.reported_title", args), say("hotline.news.reported_body", args)
@@ -39,6 +42,9 @@ func (s *Service) announceReport(ctx context.Context, tx *db.Tx, r Rescue, peopl
 
 // announceUpdate tells the customer of a state change or a public update.
 func (s *Service) announceUpdate(ctx context.Context, tx *db.Tx, r Rescue, people []Person, u Update) error {
+	if s.quiet {
+		return nil
+	}
 	args := map[string]any{"number": r.Number, "title": r.Title, "body": u.Body}
 	key := "hotline.news.updated"
 	if u.Kind == EntryState {

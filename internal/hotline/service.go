@@ -86,6 +86,17 @@ type Service struct {
 	// lock) would take every connection and wait forever for one more.
 	// Reports beyond the bound wait their turn; none is refused.
 	gate chan struct{}
+	// quiet: tell no one (Quiet).
+	quiet bool
+}
+
+// Quiet returns the service that pages, notifies and e-mails no one, for
+// loading the demo's past rescues: a fresh demo start must not page the
+// rota or fill the delivery log with news of the past.
+func (s *Service) Quiet() *Service {
+	q := *s
+	q.quiet = true
+	return &q
 }
 
 // reportsAtOnce is the bound of Service.gate: well under the PostgreSQL
