@@ -36,18 +36,21 @@ func NewPages(svc *Service, pages *web.Renderer, orgs OrgList) *Pages {
 	return &Pages{svc: svc, pages: pages, orgs: orgs}
 }
 
-// The pages' paths.
+// The pages' paths. DeliveredPath is where the catalog item says the
+// service is delivered (its link on the catalog and "My services").
 const (
-	ReportPath   = "/portal/rescue"
-	MinePath     = "/portal/rescues"
-	QueuePath    = "/console/rescues"
-	pollSeconds  = 5   // how often the queue page refreshes its table
-	listPageSize = 200 // reports a list shows: an organisation has a few a year
+	DeliveredPath = "/rescues"
+	ReportPath    = "/portal/rescue"
+	MinePath      = "/portal/rescues"
+	QueuePath     = "/console/rescues"
+	pollSeconds   = 5   // how often the queue page refreshes its table
+	listPageSize  = 200 // reports a list shows: an organisation has a few a year
 )
 
 // Routes registers the pages; the attachment form takes bodies up to the
 // attachment limit plus the form's own bytes.
 func (p *Pages) Routes(rt *web.Router) {
+	rt.Page("GET "+DeliveredPath, p.delivered)
 	rt.Page("GET "+ReportPath, p.reportPage)
 	rt.Page("POST "+ReportPath, p.report)
 	rt.Page("GET "+MinePath, p.mine)
@@ -58,6 +61,21 @@ func (p *Pages) Routes(rt *web.Router) {
 	rt.Page("GET /console/rescues/{id}", p.consoleRescue)
 	rt.Page("POST /console/rescues/{id}/updates", p.addUpdate)
 	rt.Page("POST /console/rescues/{id}/{action}", p.act)
+}
+
+// delivered sends a person to their side of the hotline: customers to the
+// report form, vendor staff to the queue.
+func (p *Pages) delivered(w http.ResponseWriter, r *http.Request) error {
+	a, err := web.RequireActor(r)
+	if err != nil {
+		return err
+	}
+	to := ReportPath
+	if a.IsVendor() {
+		to = QueuePath
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
 }
 
 // formOverhead is what a multipart form may add to the file itself.
@@ -222,7 +240,7 @@ func (p *Pages) report(w http.ResponseWriter, r *http.Request) error {
 // rescueView is a rescue as a page shows it, in the page's language.
 type rescueView struct {
 	ID, Number, OrgID, OrgName, State, Title, Description string
-	UsersAffected, ContactName, ContactPhone, Environment  string
+	UsersAffected, ContactName, ContactPhone, Environment string
 	ReportedVia, Caller, Since, Reported                  string
 	BusinessStopped, Breached                             bool
 	Clocks                                                []clockView

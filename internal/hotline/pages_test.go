@@ -91,6 +91,15 @@ func TestReportForm(t *testing.T) {
 			"the customer staff")
 		mustContain(t, "English list", en.Get("/portal/rescues").Body.String(), "总账无法过账", page)
 
+		// "My services" links the service's page, which leads each side to its own.
+		mustContain(t, "my services", zh.Get("/portal/services").Body.String(), `href="/rescues" data-testid="go"`)
+		if w := zh.Get("/rescues"); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/portal/rescue" {
+			t.Errorf("a customer opening /rescues: %d %s", w.Code, w.Header().Get("Location"))
+		}
+		if w := e.Browser("engineer@steward.demo", "zh-CN").Get("/rescues"); w.Header().Get("Location") != "/console/rescues" {
+			t.Errorf("an engineer opening /rescues: %d %s", w.Code, w.Header().Get("Location"))
+		}
+
 		// Outside the catalog's regions the page says why, with no form.
 		sg := e.Browser("admin@lioncity.demo", "en")
 		w = sg.Get("/portal/rescue")

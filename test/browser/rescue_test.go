@@ -4,9 +4,9 @@ package browser
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"encoding/base64"
 	"io"
 	"mime"
 	"mime/quotedprintable"
