@@ -64,6 +64,7 @@ type monthView struct {
 
 type dayCell struct {
 	Day     int // 0 for a cell outside the month
+	Weekday int // ISO, for the phone's one-column view
 	Workday bool
 	Name    string
 	Weekend bool
@@ -124,25 +125,31 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, a *actor.Actor, s
 	return p.pages.Render(w, r, status, "calendar_console", d)
 }
 
-// weekLine is one weekday's hours, e.g. 1 and "09:00–12:00, 13:30–18:00".
+// weekLine is the hours of a run of consecutive weekdays with the same
+// hours, e.g. 1–5 and "09:00–12:00, 13:30–18:00".
 type weekLine struct {
-	Weekday int // ISO: 1 Monday … 7 Sunday
-	Hours   string
+	From, To int // ISO weekdays: 1 Monday … 7 Sunday
+	Hours    string
 }
 
-// weekLines writes a calendar's hours a line per weekday, Monday first.
+// weekLines writes a calendar's hours a line per run of weekdays with the
+// same hours, Monday first; closed days are left out.
 func weekLines(c *Calendar) []weekLine {
 	var lines []weekLine
 	for i := 1; i <= 7; i++ {
-		line := weekLine{Weekday: i}
+		var hours string
 		for j, iv := range c.week[time.Weekday(i%7)] {
 			if j > 0 {
-				line.Hours += ", "
+				hours += ", "
 			}
-			line.Hours += formatClock(iv.Open) + "–" + formatClock(iv.Close)
+			hours += formatClock(iv.Open) + "–" + formatClock(iv.Close)
 		}
-		if line.Hours != "" {
-			lines = append(lines, line)
+		switch last := len(lines) - 1; {
+		case hours == "":
+		case last >= 0 && lines[last].To == i-1 && lines[last].Hours == hours:
+			lines[last].To = i
+		default:
+			lines = append(lines, weekLine{From: i, To: i, Hours: hours})
 		}
 	}
 	return lines
@@ -160,7 +167,7 @@ func monthOf(cal *Calendar, first, today Date) monthView {
 		if workday {
 			m.Workdays++
 		}
-		week[col] = dayCell{Day: d.Day, Workday: workday, Name: name, Weekend: col >= 5, Today: d == today}
+		week[col] = dayCell{Day: d.Day, Weekday: col + 1, Workday: workday, Name: name, Weekend: col >= 5, Today: d == today}
 		if col++; col == 7 {
 			m.Weeks, week, col = append(m.Weeks, week), [7]dayCell{}, 0
 		}

@@ -32,7 +32,7 @@ func TestConsoleCalendarsPage(t *testing.T) {
 		if page.Code != 200 {
 			t.Fatalf("%d %s", page.Code, body)
 		}
-		for _, want := range []string{"工作日历", "cn-workdays", "7x24", "周一 09:00–12:00, 13:30–18:00",
+		for _, want := range []string{"工作日历", "cn-workdays", "7x24", "周一–周五 09:00–12:00, 13:30–18:00", "周一–周日 00:00–24:00",
 			// 20 weekdays, 6 of them off (16–20, 23), and 2 make-up Saturdays (14, 28).
 			`data-testid="day-14" data-workday="true"`, `data-testid="day-16" data-workday="false"`, "调休上班", "春节",
 			"本月 16 个工作日", `data-testid="holiday-import"`, `href="/console/calendars"`} {
