@@ -2,6 +2,7 @@ package oncall_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -45,8 +46,30 @@ func (p person) emails(t *testing.T, d *db.DB, key string, step int) int {
 	t.Helper()
 	var n int
 	err := d.QueryRow(context.Background(), "SELECT count(*) FROM notify_deliveries WHERE channel_type = 'email' AND recipient = ? AND event_key = ?",
-		p.email, "escalation:"+key+":"+string(rune('0'+step))).Scan(&n)
+		p.email, fmt.Sprintf("escalation:%s:%d", key, step)).Scan(&n)
 	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// channel adds a webhook channel of kinds through the API and returns its id.
+func channel(t *testing.T, e *apptest.Env, token, path, kinds string) string {
+	t.Helper()
+	res := e.Do(apptest.Request{Method: "POST", Path: path, Token: token,
+		Body: map[string]any{"type": "webhook", "name": "hook " + kinds, "url": "http://127.0.0.1:9/hook", "secret": "a-secret-of-sixteen-or-more", "kinds": []string{kinds}}})
+	if res.Status != http.StatusCreated {
+		t.Fatalf("add a channel: %d %s", res.Status, res.Body)
+	}
+	return res.JSON()["id"].(string)
+}
+
+// deliveries counts what the channel was given for step of key.
+func deliveries(t *testing.T, d *db.DB, channelID, key string, step int) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRow(context.Background(), "SELECT count(*) FROM notify_deliveries WHERE channel_id = ? AND event_key = ?",
+		channelID, fmt.Sprintf("escalation:%s:%d", key, step)).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -106,12 +129,19 @@ func TestEscalationNotifiesLevelByLevelUntilAcknowledged(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		s := demoStaff(t, e)
 		onlyEngineerOnCall(t, e, s)
+		// The vendor's robot hears every step; a customer's, subscribed to
+		// everything, hears nothing of the vendor's paging.
+		vendorHook := channel(t, e, s.admin.token, "/api/v1/notify/channels", "oncall.*")
+		customerHook := channel(t, e, e.Login("admin@yunqi.demo"), "/api/v1/orgs/org_demo_cloud/notify/channels", "*")
 		page(t, e, "test:r1", "")
 		if s.engineer.unread(t, e) != 1 || s.admin.unread(t, e) != 0 || s.agent.unread(t, e) != 0 {
 			t.Fatalf("after the page: engineer %d, admin %d, agent %d notices; want 1, 0, 0", s.engineer.unread(t, e), s.admin.unread(t, e), s.agent.unread(t, e))
 		}
 		if n := s.engineer.emails(t, e.App.DB, "test:r1", 0); n != 1 {
 			t.Fatalf("the engineer has %d e-mails of level 1, want 1", n)
+		}
+		if v, c := deliveries(t, e.App.DB, vendorHook, "test:r1", 0), deliveries(t, e.App.DB, customerHook, "test:r1", 0); v != 1 || c != 0 {
+			t.Fatalf("level 1 reached the vendor's channel %d times, the customer's %d; want 1, 0", v, c)
 		}
 		page(t, e, "test:r1", "") // the same key again
 		if n := s.engineer.unread(t, e); n != 1 {
@@ -125,7 +155,7 @@ func TestEscalationNotifiesLevelByLevelUntilAcknowledged(t *testing.T) {
 		}
 		e.Clock.Advance(time.Minute)
 		runDue(t, e)
-		if s.admin.unread(t, e) != 1 || s.admin.emails(t, e.App.DB, "test:r1", 1) != 1 || s.engineer.unread(t, e) != 1 {
+		if s.admin.unread(t, e) != 1 || s.admin.emails(t, e.App.DB, "test:r1", 1) != 1 || deliveries(t, e.App.DB, vendorHook, "test:r1", 1) != 1 || s.engineer.unread(t, e) != 1 {
 			t.Fatalf("after 15 minutes: admin %d notices, engineer %d; want 1, 1", s.admin.unread(t, e), s.engineer.unread(t, e))
 		}
 		e.Clock.Advance(15 * time.Minute)
