@@ -88,8 +88,23 @@ func TestLifeCycleOfAFatalFailure(t *testing.T) {
 			t.Errorf("the customer_admin was not told: %v", notices)
 		}
 
+		escalation := func(state string) bool {
+			for _, x := range e.Do(apptest.Request{Method: "GET", Path: "/api/v1/oncall/escalations?state=" + state, Token: engineer}).Items() {
+				if x["key"] == "rescue:"+id && x["policy_id"] == "hotline" {
+					return true
+				}
+			}
+			return false
+		}
+		if !escalation("open") {
+			t.Errorf("the report did not page the hotline rota")
+		}
+
 		e.Clock.Advance(5 * time.Minute)
 		r = mustStatus(t, "ack", act(e, engineer, cloud, id, "ack", nil), http.StatusOK)
+		if !escalation("acknowledged") || escalation("open") {
+			t.Errorf("the acknowledgement did not stop the escalation")
+		}
 		due = r["due"].(map[string]any)
 		if r["state"] != "acknowledged" || due["ack"] != nil || due["update"] != e.Clock.Now().Add(time.Hour).Format(time.RFC3339) {
 			t.Errorf("after ack: state %v due %v", r["state"], due)
