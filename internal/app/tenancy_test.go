@@ -126,6 +126,10 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 			t.Errorf("B's license after the walk: %v", l)
 		}
 
+		if chans := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + orgB + "/notify/channels", Token: adminB}).Items(); len(chans) != 1 || chans[0]["name"] != "b's robot" {
+			t.Errorf("B's notification channel after the walk: %v", chans)
+		}
+
 		// Lists show a customer only its own organisation.
 		orgs := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs", Token: e.Login("member@yunqi.demo")}).Items()
 		if len(orgs) != 1 || orgs[0]["id"] != orgA {
