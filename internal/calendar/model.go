@@ -6,6 +6,7 @@
 package calendar
 
 import (
+	"slices"
 	"time"
 
 	"steward.dev/steward/internal/platform/clock"
@@ -100,8 +101,10 @@ func (d Date) Weekday() time.Weekday { return d.utc().Weekday() }
 func (d Date) Before(o Date) bool { return d.utc().Before(o.utc()) }
 
 // New builds a calendar over the given holiday days (nil when it follows
-// none). A nil location is Beijing time. The intervals must already be valid
-// (Check); New sorts them.
+// none). A nil location is Beijing time. The intervals must not overlap
+// (Input's rules check it); New sorts them. A make-up workday opens with the
+// hours of the first Monday–Friday that has any; a calendar open on no
+// weekday stays closed on it.
 func New(id, name string, loc *time.Location, intervals []Interval, holidays string, days HolidaySet) *Calendar {
 	if loc == nil {
 		loc = clock.Shanghai
@@ -113,9 +116,8 @@ func New(id, name string, loc *time.Location, intervals []Interval, holidays str
 	for _, iv := range intervals {
 		c.week[iv.Weekday] = append(c.week[iv.Weekday], iv)
 	}
-	c.Intervals = c.Intervals[:0]
 	for wd := range c.week {
-		sortIntervals(c.week[wd])
+		slices.SortFunc(c.week[wd], func(a, b Interval) int { return a.Open - b.Open })
 		c.Intervals = append(c.Intervals, c.week[wd]...)
 	}
 	for wd := time.Monday; wd <= time.Friday; wd++ {
@@ -131,14 +133,6 @@ func New(id, name string, loc *time.Location, intervals []Interval, holidays str
 		}
 	}
 	return c
-}
-
-func sortIntervals(ivs []Interval) {
-	for i := 1; i < len(ivs); i++ {
-		for j := i; j > 0 && ivs[j].Open < ivs[j-1].Open; j-- {
-			ivs[j], ivs[j-1] = ivs[j-1], ivs[j]
-		}
-	}
 }
 
 // Day tells whether a date is a workday on the calendar and, when it is a
