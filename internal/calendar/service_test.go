@@ -209,3 +209,25 @@ func TestClockPropertiesOnEveryKindOfCalendar(t *testing.T) {
 		}
 	})
 }
+
+func TestAStartKeepsAnImportedYear(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newService(t, d)
+		revised := []byte(`{"year":2026,"papers":["revised"],"days":[{"name":"春节","date":"2026-02-23","isOffDay":true}]}`)
+		if _, err := s.ImportHolidays(ctx, admin, revised); err != nil {
+			t.Fatal(err)
+		}
+		restarted := newService(t, d) // seeds again, as every start does
+		cal, err := restarted.Get(ctx, CNWorkdays)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := workday(t, cal, "2026-02-16"); !ok {
+			t.Error("the start brought back the shipped 2026 over the imported one")
+		}
+		if ok, _ := workday(t, cal, "2025-10-01"); ok {
+			t.Error("2025 lost its National Day")
+		}
+	})
+}
