@@ -22,6 +22,7 @@ func (p notifyPages) routes(rt *web.Router) {
 	rt.Page("POST /console/notify/channels", p.consoleCreate)
 	rt.Page("POST /console/notify/channels/{id}/test", p.consoleTest)
 	rt.Page("POST /console/notify/channels/{id}/delete", p.consoleDelete)
+	rt.Page("POST /console/notify/channels/{id}/enabled", p.consoleEnable)
 	rt.Page("GET /portal/notify", p.portal)
 	rt.Page("POST /portal/notify/channels", p.portalCreate)
 	rt.Page("POST /portal/notify/channels/{id}/delete", p.portalDelete)
@@ -78,7 +79,7 @@ func (p notifyPages) consolePage(w http.ResponseWriter, r *http.Request, a *acto
 	}
 	d.CanManage, d.Types, d.States, d.EmailOn = a.Can(actor.ManageNotifyChannels), notify.ChannelTypes, notify.DeliveryStates, p.n.EmailEnabled()
 	if d.Done == "" {
-		d.Done = doneParam(r, "notify_pages.done.created", "notify_pages.done.deleted")
+		d.Done = doneParam(r, "notify_pages.done.created", "notify_pages.done.deleted", "notify_pages.done.saved")
 	}
 	return p.pages.Render(w, r, status, "notify_console", d)
 }
@@ -145,6 +146,20 @@ func (p notifyPages) consoleDelete(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	http.Redirect(w, r, "/console/notify?done=deleted", http.StatusSeeOther)
+	return nil
+}
+
+// consoleEnable switches a vendor channel on or off (enabled=true|false).
+func (p notifyPages) consoleEnable(w http.ResponseWriter, r *http.Request) error {
+	a, err := web.ConsoleActor(r)
+	if err != nil {
+		return err
+	}
+	on := r.PostFormValue("enabled") == "true"
+	if _, err := p.n.UpdateChannel(r.Context(), a, r.PathValue("id"), notify.ChannelPatch{Enabled: &on}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/console/notify?done=saved", http.StatusSeeOther)
 	return nil
 }
 

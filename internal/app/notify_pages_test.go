@@ -46,6 +46,18 @@ func TestNotifyPagesInBothLanguages(t *testing.T) {
 		if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), "did not reach") {
 			t.Errorf("a test against a closed port: %d", res.Code)
 		}
+		if res := admin.PostForm("/console/notify/channels/"+id+"/enabled", url.Values{"enabled": {"false"}}); res.Code != http.StatusSeeOther {
+			t.Fatalf("switch off: %d", res.Code)
+		}
+		if ch := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/notify/channels/" + id, Token: e.Login("admin@steward.demo")}).JSON(); ch["enabled"] != false {
+			t.Errorf("after switching off: %v", ch)
+		}
+		if page := admin.Get("/console/notify?done=saved").Body.String(); !strings.Contains(page, "Switch on") || !strings.Contains(page, "Saved.") {
+			t.Error("the console does not offer to switch the channel back on")
+		}
+		if res := e.Browser("agent@steward.demo", "en").PostForm("/console/notify/channels/"+id+"/enabled", url.Values{"enabled": {"true"}}); res.Code != http.StatusForbidden {
+			t.Errorf("an agent switches on: %d", res.Code)
+		}
 		if res := e.Browser("agent@steward.demo", "en").PostForm("/console/notify/channels/"+id+"/delete", nil); res.Code != http.StatusForbidden {
 			t.Errorf("an agent deletes: %d", res.Code)
 		}
