@@ -5,6 +5,7 @@ import (
 
 	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/notice"
+	"steward.dev/steward/internal/platform/clock"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/i18n"
 	"steward.dev/steward/internal/platform/problem"
@@ -31,7 +32,7 @@ func (s *Service) announceReport(ctx context.Context, tx *db.Tx, r Rescue, peopl
 		return nil
 	}
 	args := map[string]any{"number": r.Number, "title": r.Title, "users": r.UsersAffected, "contact": r.Contact.Name,
-		"phone": r.Contact.Phone, "since": r.Since.Format("2006-01-02 15:04 MST")}
+		"phone": r.Contact.Phone, "since": r.Since.In(clock.Shanghai).Format("2006-01-02 15:04")}
 	title, body := say("hotline.news.reported_title", args), say("hotline.news.reported_body", args)
 	if err := s.d.Outbox.Page(ctx, tx, News{Kind: "rescue.reported", Key: pageKey(r.ID), OrgID: r.OrgID, Title: title, Body: body,
 		Link: ConsolePath(r.ID), Critical: true}); err != nil {

@@ -206,6 +206,12 @@ func TestTheFifthReportOfTheYearIsRefused(t *testing.T) {
 		if len(list) != 5 { // two of the demo, three now; the refused one is not there
 			t.Errorf("%d rescues listed, want 5", len(list))
 		}
+		page := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + cloud + "/rescues?limit=3", Token: customer}).JSON()
+		cursor, _ := page["next_cursor"].(string)
+		rest := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + cloud + "/rescues?limit=3&cursor=" + cursor, Token: customer}).Items()
+		if len(page["items"].([]any)) != 3 || len(rest) != 2 || rest[0]["id"] != list[3]["id"] {
+			t.Errorf("pages of 3: %v then %v", page, rest)
+		}
 		// An extra unit granted by an agent lets the next report through.
 		agent := e.Login("agent@steward.demo")
 		mustStatus(t, "grant", e.Do(apptest.Request{Method: "POST", Path: "/api/v1/orgs/" + cloud + "/quota/hotline_rescue/grants", Token: agent,

@@ -149,7 +149,7 @@ func (s *Service) step(ctx context.Context, a *actor.Actor, orgID, rescueID stri
 	if err != nil {
 		return Rescue{}, err
 	}
-	if r.Refund != nil {
+	if action == Downgrade { // its refund changed the ledger
 		s.d.Entitlements.UsageChanged(orgID)
 	}
 	return s.present(ctx, a, r)
