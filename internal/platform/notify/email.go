@@ -45,8 +45,8 @@ func (c SMTPConfig) Check() error {
 	return nil
 }
 
-// errNoSMTP is the skipped reason of an e-mail delivery without a server.
-var errNoSMTP = errors.New("no SMTP server is configured (--smtp-addr / STEWARD_SMTP_ADDR): e-mail is off")
+// noSMTP is why an e-mail delivery without a server is skipped.
+var noSMTP = skipped{"no SMTP server is configured (--smtp-addr / STEWARD_SMTP_ADDR): e-mail is off"}
 
 // smtpCode is the server's reply code in err, for the delivery log; 0 when
 // the failure was not an SMTP reply.

@@ -248,7 +248,7 @@ func (n *Notifier) sendTo(ctx context.Context, ch Channel, deliveryID string, m 
 
 func (n *Notifier) sendEmail(ctx context.Context, d Delivery) (int, error) {
 	if !n.EmailEnabled() {
-		return 0, skipped{errNoSMTP.Error()}
+		return 0, noSMTP
 	}
 	msg, err := mailMessage(n.d.SMTP.From, d.email, d.event, d.ID, n.d.Clock.Now())
 	if err != nil {

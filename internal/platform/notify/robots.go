@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -206,6 +207,12 @@ func snippet(body []byte) string {
 func post(client *http.Client, req *http.Request, chType string) (int, error) {
 	resp, err := client.Do(req)
 	if err != nil {
+		// The client's error names the address, and a robot's address holds
+		// its access token: the delivery log must not show it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("sending to %s://%s: %w", req.URL.Scheme, req.URL.Host, ue.Err)
+		}
 		return 0, err
 	}
 	defer resp.Body.Close()

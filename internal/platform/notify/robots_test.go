@@ -241,3 +241,18 @@ func TestAnOrganisationsChannelReachesOnlyPublicAddresses(t *testing.T) {
 		}
 	})
 }
+
+func TestTheLogNeverShowsARobotsAccessToken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		closed := httptest.NewServer(http.NotFoundHandler())
+		closed.Close() // nothing listens there any more
+		f := newFixture(t, d, SMTPConfig{}, time.Second)
+		f.addChannel(Channel{ID: "nch_wecom", Type: TypeWeCom, Name: "企业微信", URL: closed.URL + "/cgi-bin/webhook/send?key=k-very-secret"})
+		f.publish(rescueEvent("rescue:r_1:reported"))
+		f.runDue()
+		dl := f.deliveries()[0]
+		if dl.State != Pending || dl.LastError == "" || strings.Contains(dl.LastError, "k-very-secret") || strings.Contains(dl.LastError, "/cgi-bin") {
+			t.Errorf("last error %q must say what failed without the address's path or token", dl.LastError)
+		}
+	})
+}
