@@ -22,7 +22,7 @@ func (h *API) Routes(rt *web.Router) {
 	rt.API("POST /api/v1/calendars", web.Authed(h.create))
 	rt.API("GET /api/v1/calendars/{id}", web.Authed(h.get))
 	rt.API("GET /api/v1/calendars/{id}/days", web.Authed(h.days))
-	rt.API("POST /api/v1/calendars/holidays/import", web.Authed(h.importHolidays))
+	rt.APIWithLimit("POST /api/v1/calendars/holidays/import", maxHolidayFile, web.Authed(h.importHolidays))
 }
 
 // View is a calendar as the API shows it.

@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"steward.dev/steward/internal/app/apptest"
@@ -159,6 +160,8 @@ func TestBadHolidayFilesAreRefusedNamingTheField(t *testing.T) {
 			imp("no name", `{"year":2027,"days":[{"date":"2027-01-01","isOffDay":true}]}`, "days[0].name"),
 			imp("a year out of range", `{"year":3000,"days":[]}`, "year"),
 			imp("not JSON", `year: 2027`, ""),
+			{Name: "larger than any holiday file", Req: req{Method: "POST", Path: "/api/v1/calendars/holidays/import", Token: admin,
+				Body: `{"year":2027,"papers":["` + strings.Repeat("x", 300<<10) + `"],"days":[]}`}, Status: 413, Code: "request.too_large"},
 		})
 		// Nothing of 2027 was stored.
 		if d := days(t, e, admin, "cn-workdays", "2027-01-01", "2027-01-01"); d["2027-01-01"]["workday"] != true || d["2027-01-01"]["name"] != "" {
