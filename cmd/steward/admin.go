@@ -82,7 +82,7 @@ func explain(err error) error {
 	if !ok {
 		return err
 	}
-	msg := i18n.T(i18n.English, pe.Code, pe.Args)
+	msg := i18n.T(i18n.English, pe.MessageKey(), pe.Args)
 	for _, f := range pe.Fields {
 		msg += fmt.Sprintf("\n  --%s %s", strings.ReplaceAll(f.Field, "_", "-"), i18n.T(i18n.English, f.Message, nil))
 	}

@@ -74,7 +74,7 @@ func refusalWords(lang i18n.Lang, err error) ([]string, error) {
 			words = append(words, r.Text.In(lang))
 		}
 	} else {
-		words = append(words, i18n.T(lang, pe.Code, pe.Args))
+		words = append(words, i18n.T(lang, pe.MessageKey(), pe.Args))
 	}
 	if instead, ok := pe.Extra["instead"].(catalog.Text); ok {
 		words = append(words, instead.In(lang))

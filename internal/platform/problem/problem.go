@@ -12,10 +12,13 @@ import (
 // Error is a failure a client can act on.
 type Error struct {
 	Status int
-	Code   string         // stable, e.g. "role.forbidden"; also the i18n key of the detail
-	Args   map[string]any // values the localised detail refers to
-	Fields []Field        // for request.invalid: which fields are wrong and why
-	Extra  map[string]any // extension members added to the JSON problem
+	Code   string // stable, e.g. "role.forbidden"; also the i18n key of the detail
+	// Message is the i18n key of the detail when a room can say more than
+	// the code's general words (which state refused which action, say).
+	Message string
+	Args    map[string]any // values the localised detail refers to
+	Fields  []Field        // for request.invalid: which fields are wrong and why
+	Extra   map[string]any // extension members added to the JSON problem
 }
 
 // Field names one invalid input field. Message is an i18n key.
@@ -43,6 +46,22 @@ func (e *Error) With(key string, value any) *Error {
 	}
 	c.Args[key] = value
 	return &c
+}
+
+// Explained returns a copy of e whose detail is the message key's, with its
+// arguments; the code stays, so scripts keep matching it.
+func (e *Error) Explained(key string, args map[string]any) *Error {
+	c := *e
+	c.Message, c.Args = key, args
+	return &c
+}
+
+// MessageKey is the i18n key of the detail: Message, else Code.
+func (e *Error) MessageKey() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return e.Code
 }
 
 // As returns the *Error in err's chain, if any.

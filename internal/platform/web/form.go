@@ -32,7 +32,7 @@ func AsFormErrors(r *http.Request, err error) (*FormErrors, int, error) {
 		return nil, 0, err
 	}
 	lang := Lang(r.Context())
-	fe := &FormErrors{Summary: i18n.T(lang, pe.Code, pe.Args), Fields: map[string]string{}}
+	fe := &FormErrors{Summary: i18n.T(lang, pe.MessageKey(), pe.Args), Fields: map[string]string{}}
 	for _, f := range pe.Fields {
 		fe.Fields[f.Field] = i18n.T(lang, f.Message, nil)
 	}

@@ -54,7 +54,7 @@ func ToProblem(r *http.Request, err error) (Problem, map[string]any) {
 		Title:     http.StatusText(pe.Status),
 		Status:    pe.Status,
 		Code:      pe.Code,
-		Detail:    i18n.T(lang, pe.Code, pe.Args),
+		Detail:    i18n.T(lang, pe.MessageKey(), pe.Args),
 		Instance:  r.URL.Path,
 		RequestID: RequestID(r.Context()),
 	}
