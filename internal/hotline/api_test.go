@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"steward.dev/steward/internal/app/apptest"
+	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/db/dbtest"
 )
 
 const (
@@ -385,45 +388,69 @@ func TestIdempotentReports(t *testing.T) {
 	})
 }
 
-// TestFiftyReportsAtOnceCreateExactlyTheQuota: 50 reports at the same moment
-// for an organisation with 4 left create exactly 4 rescues with distinct
-// numbers; the 46 others are refused with quota.exhausted.
+// TestFiftyReportsAtOnceCreateExactlyTheQuota: 50 reports at the same moment,
+// through two instances on one database, for an organisation with 4 left
+// create exactly 4 rescues; the 46 others are refused with quota.exhausted.
+// Ten reports of another organisation (3 left) race them: every number is
+// given once.
 func TestFiftyReportsAtOnceCreateExactlyTheQuota(t *testing.T) {
-	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		token := e.Login("admin@gangxin.demo")
-		if n := remaining(t, e, token, hk); n != 4 {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		one := apptest.New(t, d)
+		other := one.Another(t, dbtest.Reopen(t, d))
+		hkAdmin, cloudAdmin := one.Login("admin@gangxin.demo"), one.Login("admin@yunqi.demo")
+		if n := remaining(t, one, hkAdmin, hk); n != 4 {
 			t.Fatalf("remaining before %v, want 4", n)
 		}
-		envs := make([]*apptest.Env, 50)
+		envs := make([]*apptest.Env, 60)
 		for i := range envs {
-			envs[i] = e
+			envs[i] = []*apptest.Env{one, other}[i%2]
 		}
-		statuses := make(chan int, len(envs))
+		var n atomic.Int32
+		type result struct {
+			org    string
+			status int
+		}
+		results := make(chan result, len(envs))
 		apptest.AtOnce(t, envs, func(e *apptest.Env) error {
-			res := report(e, token, hk, failure(e, "at once"), nil)
+			org, token := hk, hkAdmin
+			if n.Add(1)%6 == 0 {
+				org, token = cloud, cloudAdmin
+			}
+			res := report(e, token, org, failure(e, "at once"), nil)
 			if res.Status == http.StatusConflict && res.JSON()["code"] != "quota.exhausted" {
 				return fmt.Errorf("409 %s", res.Body)
 			}
-			statuses <- res.Status
+			results <- result{org, res.Status}
 			return nil
 		})
-		close(statuses)
-		count := map[int]int{}
-		for s := range statuses {
-			count[s]++
+		close(results)
+		count := map[result]int{}
+		for r := range results {
+			count[r]++
 		}
-		if count[http.StatusCreated] != 4 || count[http.StatusConflict] != 46 {
-			t.Errorf("statuses %v, want 4 × 201 and 46 × 409", count)
+		want := map[result]int{{hk, 201}: 4, {hk, 409}: 46, {cloud, 201}: 3, {cloud, 409}: 7}
+		if fmt.Sprint(count) != fmt.Sprint(want) {
+			t.Errorf("statuses %v, want %v", count, want)
 		}
 		numbers := map[string]bool{}
-		for _, r := range e.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + hk + "/rescues", Token: token}).Items() {
-			numbers[r["number"].(string)] = true
+		for _, org := range []struct{ id, token string }{{hk, hkAdmin}, {cloud, cloudAdmin}} {
+			for _, r := range one.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + org.id + "/rescues", Token: org.token}).Items() {
+				numbers[r["number"].(string)] = true
+			}
 		}
-		if len(numbers) != 4 {
-			t.Errorf("%d distinct numbers, want 4: %v", len(numbers), numbers)
+		if len(numbers) != 9 { // 4 + 3 now, and the demo's 2
+			t.Errorf("%d distinct numbers, want 9: %v", len(numbers), numbers)
 		}
-		if n := remaining(t, e, token, hk); n != 0 {
-			t.Errorf("remaining after %v, want 0", n)
+		// The ledger itself (each instance's cached sums hear of the other's
+		// writes only on PostgreSQL, which runs several instances).
+		consumed := 0
+		for _, entry := range one.Do(apptest.Request{Method: "GET", Path: "/api/v1/orgs/" + hk + "/quota/hotline_rescue", Token: hkAdmin}).Items() {
+			if entry["kind"] == "consume" {
+				consumed++
+			}
+		}
+		if consumed != 4 {
+			t.Errorf("%d ledger entries consume the quota, want 4", consumed)
 		}
 	})
 }
