@@ -3,7 +3,6 @@ package attachment
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -143,34 +142,14 @@ func (p *Pages) uploadForm(w http.ResponseWriter, r *http.Request, where func(*h
 	return p.filesPage(w, r, a, org, base, status, fe)
 }
 
-// receive finds the form's file and stores it.
+// receive stores the form's file.
 func (p *Pages) receive(r *http.Request, a *actor.Actor, org string) error {
-	mr, err := r.MultipartReader()
+	part, err := web.FilePart(r, "file")
 	if err != nil {
-		return problem.InvalidField("file", "field.required")
-	}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return problem.InvalidField("file", "field.required")
-		}
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return err
-			}
-			return problem.InvalidField("file", "field.required")
-		}
-		if part.FormName() != "file" {
-			part.Close()
-			continue
-		}
-		if part.FileName() == "" {
-			return problem.InvalidField("file", "field.required")
-		}
-		_, err = p.svc.Create(r.Context(), a, org, Upload{Name: part.FileName(), Body: part})
 		return err
 	}
+	_, err = p.svc.Create(r.Context(), a, org, Upload{Name: part.FileName(), Body: part})
+	return err
 }
 
 // download sends the file, or for a vendor without a basis the page that

@@ -451,27 +451,12 @@ func (p *Pages) upload(w http.ResponseWriter, r *http.Request) error {
 	return p.renderPortal(w, r, a, status, rescueData{Failed: "upload", Errors: fe})
 }
 
-// receive finds the form's file and hands it to the service.
+// receive hands the form's file to the service.
 func (p *Pages) receive(r *http.Request, a *actor.Actor, rescueID string) error {
-	mr, err := r.MultipartReader()
+	part, err := web.FilePart(r, "file")
 	if err != nil {
-		return problem.InvalidField("file", "field.required")
-	}
-	for {
-		part, err := mr.NextPart()
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			return err
-		case err != nil:
-			return problem.InvalidField("file", "field.required")
-		case part.FormName() != "file":
-			part.Close()
-			continue
-		case part.FileName() == "":
-			return problem.InvalidField("file", "field.required")
-		}
-		_, err = p.svc.AddAttachment(r.Context(), a, a.OrgID, rescueID, part.FileName(), part, "")
 		return err
 	}
+	_, err = p.svc.AddAttachment(r.Context(), a, a.OrgID, rescueID, part.FileName(), part, "")
+	return err
 }

@@ -119,7 +119,7 @@ func refusalWords(lang i18n.Lang, err error) ([]string, error) {
 		}
 		return words, nil
 	}
-	return []string{i18n.T(lang, pe.Code, pe.Args)}, nil
+	return []string{i18n.T(lang, pe.MessageKey(), pe.Args)}, nil
 }
 
 // productView is one of the organisation's products in the patch center.
@@ -527,30 +527,15 @@ func (p *Pages) uploadForm(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// receive finds the form's file and stores it under its own name. The
-// form's length stands for the file's, which it bounds.
+// receive stores the form's file under its own name. The form's length
+// stands for the file's, which it bounds.
 func (p *Pages) receive(r *http.Request, a *actor.Actor) error {
-	mr, err := r.MultipartReader()
+	part, err := web.FilePart(r, "file")
 	if err != nil {
-		return problem.InvalidField("file", "field.required")
-	}
-	for {
-		part, err := mr.NextPart()
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			return err
-		case err != nil:
-			return problem.InvalidField("file", "field.required")
-		case part.FormName() != "file":
-			part.Close()
-			continue
-		case part.FileName() == "":
-			return problem.InvalidField("file", "field.required")
-		}
-		_, err = p.svc.PutFile(r.Context(), a, r.PathValue("id"), Upload{Name: part.FileName(), Body: part, Size: r.ContentLength})
 		return err
 	}
+	_, err = p.svc.PutFile(r.Context(), a, r.PathValue("id"), Upload{Name: part.FileName(), Body: part, Size: r.ContentLength})
+	return err
 }
 
 func (p *Pages) publish(w http.ResponseWriter, r *http.Request) error {
