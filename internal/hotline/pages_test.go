@@ -196,6 +196,13 @@ func TestPhoneReportAndAttachment(t *testing.T) {
 		mustContain(t, "phone report's workspace", agent.Get("/console/rescues/"+id).Body.String(), "华北精工集团", "phone", "Li Lei 010 8888 6666")
 
 		customer := e.Browser("member@huabei.demo", "zh-CN")
+		var empty bytes.Buffer
+		ew := multipart.NewWriter(&empty)
+		ew.Close()
+		w = customer.Do("POST", "/portal/rescues/"+id+"/files", ew.FormDataContentType(), &empty)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `<small class="field-error">必填</small>`) {
+			t.Errorf("an upload without a file: %d", w.Code)
+		}
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		part, _ := mw.CreateFormFile("file", "app.log")
