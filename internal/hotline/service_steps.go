@@ -9,6 +9,7 @@ import (
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/i18n"
 	"steward.dev/steward/internal/platform/problem"
 )
 
@@ -204,9 +205,16 @@ func meet(r *Rescue, kind string, due **time.Time, now time.Time) {
 	*due = nil
 }
 
-// conflict is the 409 state.conflict of an action not allowed in state.
+// conflict is the 409 state.conflict of an action not allowed in state; its
+// detail names the state and the action in words.
 func conflict(state State, action Action) error {
-	pe := problem.ErrConflict.With("state", string(state))
+	args := map[string]any{"state": string(state), "action": string(action)}
+	for _, l := range []i18n.Lang{i18n.Chinese, i18n.English} {
+		suffix := map[i18n.Lang]string{i18n.Chinese: "_zh", i18n.English: "_en"}[l]
+		args["state"+suffix] = i18n.T(l, "hotline.state."+string(state), nil)
+		args["action"+suffix] = i18n.T(l, "hotline.action."+string(action), nil)
+	}
+	pe := problem.ErrConflict.Explained("hotline.state_conflict", args)
 	pe.Extra = map[string]any{"state": state, "action": action}
 	return pe
 }
