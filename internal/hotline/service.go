@@ -212,7 +212,11 @@ func (s *Service) Report(ctx context.Context, a *actor.Actor, orgID string, in R
 		UsersAffected: in.UsersAffected, BusinessStopped: *in.BusinessStopped, Since: *in.Since, Contact: *in.Contact,
 		Environment: in.Environment, ReportedVia: in.ReportedVia, Caller: in.Caller, ReportedBy: a.UserID, ReporterName: a.Name,
 		SLA: sla, Due: Due{Ack: &ackDue}, Breaches: []Breach{}, CreatedAt: now, UpdatedAt: now}
-	s.gate <- struct{}{}
+	select {
+	case s.gate <- struct{}{}:
+	case <-ctx.Done(): // the reporter gave up waiting
+		return Rescue{}, false, ctx.Err()
+	}
 	err = s.d.Store.DB().InTx(ctx, func(tx *db.Tx) error {
 		entry, err := s.d.Entitlements.ConsumeIn(ctx, tx, claim, pageKey(r.ID))
 		if err != nil {
