@@ -31,7 +31,8 @@ func (s *Service) announceReport(ctx context.Context, tx *db.Tx, r Rescue, peopl
 	if s.quiet {
 		return nil
 	}
-	args := map[string]any{"number": r.Number, "title": r.Title, "users": r.UsersAffected, "contact": r.Contact.Name,
+	args := map[string]any{"number": r.Number, "title": r.Title, "users_zh": i18n.T(i18n.Chinese, "hotline.users."+r.UsersAffected, nil),
+		"users_en": i18n.T(i18n.English, "hotline.users."+r.UsersAffected, nil), "contact": r.Contact.Name,
 		"phone": r.Contact.Phone, "since": r.Since.In(clock.Shanghai).Format("2006-01-02 15:04")}
 	title, body := say("hotline.news.reported_title", args), say("hotline.news.reported_body", args)
 	if err := s.d.Outbox.Page(ctx, tx, News{Kind: "rescue.reported", Key: pageKey(r.ID), OrgID: r.OrgID, Title: title, Body: body,

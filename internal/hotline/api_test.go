@@ -88,7 +88,11 @@ func TestLifeCycleOfAFatalFailure(t *testing.T) {
 		}
 		notices := e.Do(apptest.Request{Method: "GET", Path: "/api/v1/notices", Token: customer}).Items()
 		if len(notices) == 0 || notices[0]["link"] != "/portal/rescues/"+id {
-			t.Errorf("the customer_admin was not told: %v", notices)
+			t.Fatalf("the customer_admin was not told: %v", notices)
+		}
+		if body := notices[0]["body"].(map[string]any); !strings.Contains(body["en"].(string), "Users affected: all users") ||
+			!strings.Contains(body["zh"].(string), "受影响用户：全部用户") {
+			t.Errorf("the notice says who is affected in words: %v", body)
 		}
 
 		escalation := func(state string) bool {
