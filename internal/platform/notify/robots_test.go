@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/db/dbtest"
@@ -27,7 +26,7 @@ func TestRobotSignaturesMatchTheirDocumentedFormulas(t *testing.T) {
 func TestGroupRobotsGetTheirOwnFormats(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		wecom, ding, feishu := startReceiver(t, ok), startReceiver(t, ok), startReceiver(t, ok)
-		f := newFixture(t, d, SMTPConfig{}, time.Second)
+		f := newFixture(t, d, SMTPConfig{}, relaxed)
 		f.addChannel(Channel{ID: "nch_wecom", Type: TypeWeCom, Name: "企业微信", URL: wecom.srv.URL + "/cgi-bin/webhook/send?key=k-1"})
 		f.addChannel(Channel{ID: "nch_ding", Type: TypeDingTalk, Name: "钉钉", URL: ding.srv.URL + "/robot/send?access_token=tok-1", Secret: "SECtest-dingtalk-secret"})
 		f.addChannel(Channel{ID: "nch_feishu", Type: TypeFeishu, Name: "飞书", URL: feishu.srv.URL + "/open-apis/bot/v2/hook/h-1", Secret: "feishu-secret-xyz"})
@@ -191,7 +190,7 @@ func TestAReceiverThatRedirectsIsNotFollowed(t *testing.T) {
 		elsewhere := startReceiver(t, ok)
 		moved := httptest.NewServer(http.RedirectHandler(elsewhere.srv.URL, http.StatusTemporaryRedirect))
 		defer moved.Close()
-		f := newFixture(t, d, SMTPConfig{}, time.Second)
+		f := newFixture(t, d, SMTPConfig{}, relaxed)
 		f.addChannel(Channel{ID: "nch_moved", Type: TypeWebhook, Name: "moved", URL: moved.URL, Secret: "whsec-0123456789"})
 		f.publish(rescueEvent("rescue:r_1:reported"))
 		f.runDue()
@@ -216,7 +215,7 @@ func TestAnOrganisationsChannelReachesOnlyPublicAddresses(t *testing.T) {
 	}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		inside := startReceiver(t, ok)
-		f := newFixture(t, d, SMTPConfig{}, time.Second)
+		f := newFixture(t, d, SMTPConfig{}, relaxed)
 		err := d.InTx(t.Context(), func(tx *db.Tx) error {
 			tx.MarkAudited()
 			_, err := tx.Exec(t.Context(), "INSERT INTO orgs (id, name, region, created_at, updated_at) VALUES ('org_a', 'A', 'CN', ?, ?)", start, start)
@@ -246,7 +245,7 @@ func TestTheLogNeverShowsARobotsAccessToken(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		closed := httptest.NewServer(http.NotFoundHandler())
 		closed.Close() // nothing listens there any more
-		f := newFixture(t, d, SMTPConfig{}, time.Second)
+		f := newFixture(t, d, SMTPConfig{}, relaxed)
 		f.addChannel(Channel{ID: "nch_wecom", Type: TypeWeCom, Name: "企业微信", URL: closed.URL + "/cgi-bin/webhook/send?key=k-very-secret"})
 		f.publish(rescueEvent("rescue:r_1:reported"))
 		f.runDue()
