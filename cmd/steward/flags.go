@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"steward.dev/steward/internal/app"
+	"steward.dev/steward/internal/platform/notify"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -63,13 +64,26 @@ func storageFlags(fs *flag.FlagSet, cfg *app.Config) {
 	cfg.S3.SecretKey = env("S3_SECRET_KEY", "")
 }
 
-// smtpFlags are the mail server of e-mail notifications.
+// smtpFlags are the mail server of e-mail notifications and the address
+// their links point at.
 func smtpFlags(fs *flag.FlagSet, cfg *app.Config) {
+	fs.StringVar(&cfg.PublicURL, "public-url", env("PUBLIC_URL", ""), "the address people reach Steward at, e.g. https://steward.example.com; links in e-mails and robot messages start with it (STEWARD_PUBLIC_URL)")
 	fs.StringVar(&cfg.SMTP.Addr, "smtp-addr", env("SMTP_ADDR", ""), "mail server (host:port) for e-mail notifications; e-mail is off when empty (STEWARD_SMTP_ADDR)")
 	fs.StringVar(&cfg.SMTP.From, "smtp-from", env("SMTP_FROM", ""), "sender of notification e-mail, e.g. \"Steward <steward@example.com>\" (STEWARD_SMTP_FROM)")
 	fs.StringVar(&cfg.SMTP.Username, "smtp-username", env("SMTP_USERNAME", ""), "user name for SMTP AUTH PLAIN; the password is read only from STEWARD_SMTP_PASSWORD (STEWARD_SMTP_USERNAME)")
 	// Like the S3 secret: never a flag, so it does not show in the process list.
 	cfg.SMTP.Password = env("SMTP_PASSWORD", "")
+}
+
+// checkPublicURL refuses a --public-url that e-mail readers could not open.
+func checkPublicURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	if _, ok := notify.CheckURL(raw); !ok {
+		return fmt.Errorf("--public-url %q must be a full http or https address such as https://steward.example.com", raw)
+	}
+	return nil
 }
 
 func newFlagSet(name string, out io.Writer) *flag.FlagSet {

@@ -32,6 +32,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	if err := cfg.SMTP.Check(); err != nil {
 		return err
 	}
+	if err := checkPublicURL(cfg.PublicURL); err != nil {
+		return err
+	}
 	if *restoreDays < 1 {
 		return fmt.Errorf("--restore-days must be at least 1, got %d", *restoreDays)
 	}

@@ -33,6 +33,10 @@ type Config struct {
 	// e-mail deliveries are recorded as skipped.
 	SMTP notify.SMTPConfig
 
+	// PublicURL is the address people reach Steward at (https://host); the
+	// links in e-mails and robot messages are made absolute with it.
+	PublicURL string
+
 	// RestoreWindow is how long deleted customer data stays restorable
 	// before the purge job removes it (default 30 days).
 	RestoreWindow time.Duration

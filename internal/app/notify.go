@@ -15,7 +15,7 @@ import (
 // deliveries), the audit trail and the accounts (organisations and their
 // people). Rooms that publish events are built after it.
 func (a *App) buildNotify(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) {
-	a.Notify = notify.New(notify.Deps{DB: a.DB, Clock: a.Config.Clock, Jobs: a.Jobs, SMTP: a.Config.SMTP, Log: a.Config.Logger,
+	a.Notify = notify.New(notify.Deps{DB: a.DB, Clock: a.Config.Clock, Jobs: a.Jobs, SMTP: a.Config.SMTP, PublicURL: a.Config.PublicURL, Log: a.Config.Logger,
 		Audit: func(ctx context.Context, tx *db.Tx, orgID, action, targetType, targetID string, changes map[string][2]any) error {
 			e := audit.Entry{OrgID: orgID, Action: action, TargetType: targetType, TargetID: targetID, Changes: map[string]audit.Change{}}
 			for field, c := range changes {

@@ -32,6 +32,11 @@ type Deps struct {
 	Jobs    *jobs.Runner // the notifier registers JobKind on it
 	SMTP    SMTPConfig
 	Timeout time.Duration // per attempt; DefaultTimeout when zero
+	// PublicURL is the address people reach Steward at (https://host); an
+	// event's Link that is a path on this site is made absolute with it,
+	// since an e-mail or a robot message is read elsewhere. Empty: links are
+	// sent as given.
+	PublicURL string
 	Audit   Auditor
 	Orgs   OrgCheck
 	People People
@@ -75,7 +80,7 @@ func (n *Notifier) Publish(ctx context.Context, tx *db.Tx, e Event) error {
 		return err
 	}
 	now := n.d.Clock.Now()
-	m := message{Kind: e.Kind, Key: e.Key, OrgID: e.OrgID, Title: e.Title, Body: e.Body, Link: e.Link, Severity: e.Severity, At: now}
+	m := message{Kind: e.Kind, Key: e.Key, OrgID: e.OrgID, Title: e.Title, Body: e.Body, Link: n.absolute(e.Link), Severity: e.Severity, At: now}
 	if m.Severity == "" {
 		m.Severity = SeverityInfo
 	}
@@ -105,6 +110,15 @@ func (n *Notifier) Publish(ctx context.Context, tx *db.Tx, e Event) error {
 		}
 	}
 	return nil
+}
+
+// absolute makes a link that is a path on this site ("/portal/…") a full
+// address under PublicURL.
+func (n *Notifier) absolute(link string) string {
+	if n.d.PublicURL == "" || !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
+		return link
+	}
+	return strings.TrimRight(n.d.PublicURL, "/") + link
 }
 
 // check refuses events a room built wrongly: these are the caller's bugs,

@@ -357,6 +357,12 @@ func (rc *receiver) count() int {
 	return len(rc.requests)
 }
 
+func (rc *receiver) allBodies() [][]byte {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([][]byte(nil), rc.bodies...)
+}
+
 func (rc *receiver) last() (*http.Request, []byte) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
@@ -400,6 +406,34 @@ func TestWebhookIsSignedOverTimestampAndBody(t *testing.T) {
 		if got.Kind != "rescue.reported" || got.Key != "rescue:r_1:reported" || got.Title.En != "Rescue R-0001: the ledger cannot post" ||
 			got.Severity != "critical" || got.Link == "" || got.Delivery != req.Header.Get(HeaderDelivery) {
 			t.Errorf("payload %s", body)
+		}
+	})
+}
+
+func TestALinkOnThisSiteIsSentAsAFullAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		rc := startReceiver(t, ok)
+		f := newFixture(t, d, SMTPConfig{}, relaxed)
+		f.n.d.PublicURL = "https://steward.vendor.example/"
+		f.addChannel(Channel{ID: "nch_hook", Type: TypeWebhook, Name: "ops", URL: rc.srv.URL, Secret: "whsec-0123456789"})
+		for key, link := range map[string]string{"k1": "/portal/rescues/r_1", "k2": "https://elsewhere.example/x", "k3": "//evil.example/x"} {
+			e := rescueEvent(key)
+			e.Link = link
+			f.publish(e)
+		}
+		f.runDue()
+		got := map[string]bool{}
+		for _, body := range rc.allBodies() {
+			var p struct{ Link string }
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Fatal(err)
+			}
+			got[p.Link] = true
+		}
+		for _, want := range []string{"https://steward.vendor.example/portal/rescues/r_1", "https://elsewhere.example/x", "//evil.example/x"} {
+			if !got[want] {
+				t.Errorf("links sent %v, want %q among them", got, want)
+			}
 		}
 	})
 }
