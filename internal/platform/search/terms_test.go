@@ -1,0 +1,68 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestTermsChineseKeepsProductWords(t *testing.T) {
+	got := Terms("金蝶云星空的凭证怎么反审核？期末结账后还能改吗")
+	for _, want := range []string{"金蝶云星空", "凭证", "反审核", "期末", "结账"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Terms lacks %q: %q", want, got)
+		}
+	}
+	for _, stop := range []string{"的", "怎么", "吗"} {
+		if slices.Contains(got, stop) {
+			t.Errorf("Terms keeps the stop word %q: %q", stop, got)
+		}
+	}
+}
+
+func TestTermsLongWordAlsoYieldsItsParts(t *testing.T) {
+	got := Terms("增值税专用发票")
+	for _, want := range []string{"增值税专用发票", "增值税", "发票"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Terms(增值税专用发票) lacks %q: %q", want, got)
+		}
+	}
+}
+
+func TestTermsEnglishLowercasedAndStemmed(t *testing.T) {
+	got := Terms("Reversing the Vouchers, and reversed voucher!")
+	want := []string{"revers", "voucher", "revers", "voucher"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Terms = %q, want %q", got, want)
+	}
+}
+
+func TestTermsMixedQueryHasBothKinds(t *testing.T) {
+	got := Terms("K3 Cloud 凭证 反审核")
+	for _, want := range []string{"k3", "cloud", "凭证", "反审核"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Terms lacks %q: %q", want, got)
+		}
+	}
+	if full := Terms("Ｋ３ Ｃｌｏｕｄ"); !slices.Equal(full, []string{"k3", "cloud"}) {
+		t.Errorf("full-width letters: Terms = %q", full)
+	}
+}
+
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"", "K3 Cloud 凭证 反审核", "增值税专用发票", "ＡＢＣ１２３", "\xff\xfe凭", "a-b_c.d", "🙂结账🙂"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		terms := Terms(text)
+		for _, term := range terms {
+			if term == "" || strings.ContainsAny(term, " \t\n\"'") || !utf8.ValidString(term) {
+				t.Fatalf("Terms(%q) has the bad term %q", text, term)
+			}
+		}
+		if again := Terms(text); !slices.Equal(terms, again) {
+			t.Fatalf("Terms(%q) differs between calls: %q then %q", text, terms, again)
+		}
+	})
+}
