@@ -26,7 +26,9 @@ var (
 
 // segmenter loads the dictionary on first use, off the start-up path; a gse
 // Segmenter only reads its dictionary once loaded, so one serves every caller.
-var segmenter = sync.OnceValue(func() *gse.Segmenter {
+var segmenter = sync.OnceValue(loadSegmenter)
+
+func loadSegmenter() *gse.Segmenter {
 	seg := &gse.Segmenter{SkipLog: true}
 	var dict strings.Builder
 	dict.WriteString(commonWords)
@@ -40,7 +42,7 @@ var segmenter = sync.OnceValue(func() *gse.Segmenter {
 		panic("search: load the embedded dictionary: " + err.Error())
 	}
 	return seg
-})
+}
 
 // Warm loads the dictionary now, for a caller that would rather pay its cost
 // before the first search than during it.
