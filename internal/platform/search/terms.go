@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-ego/gse"
 	"github.com/kljensen/snowball/english"
@@ -57,11 +58,7 @@ func Terms(text string) []string {
 	var terms []string
 	forEachRun(text, func(run string, han bool) {
 		if han {
-			for _, w := range segmenter().CutSearch(run, false) {
-				if w != "" && !chineseStopWords[w] {
-					terms = append(terms, w)
-				}
-			}
+			terms = appendChinese(terms, segmenter().CutSearch(run, false))
 			return
 		}
 		if englishStopWords[run] {
@@ -69,6 +66,24 @@ func Terms(text string) []string {
 		}
 		terms = append(terms, stem(run))
 	})
+	return terms
+}
+
+// appendChinese appends the segmented words that are not stop words, and a
+// pair of each two single characters in a row: a word the dictionary lacks
+// (专票, 暂估) falls apart into characters, and the pair keeps it findable as
+// a unit, on both the indexing and the query side.
+func appendChinese(terms, words []string) []string {
+	single := func(w string) bool { return utf8.RuneCountInString(w) == 1 && !chineseStopWords[w] }
+	for i, w := range words {
+		if w == "" || chineseStopWords[w] {
+			continue
+		}
+		terms = append(terms, w)
+		if i+1 < len(words) && single(w) && single(words[i+1]) {
+			terms = append(terms, w+words[i+1])
+		}
+	}
 	return terms
 }
 
