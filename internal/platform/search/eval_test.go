@@ -19,8 +19,8 @@ import (
 // a little under what was measured (docs/benchmarks.md "Search") and far above
 // the LIKE baseline, which the test also requires the method to beat.
 const (
-	recallFloor = 0.80
-	ndcgFloor   = 0.76
+	recallFloor = 0.85
+	ndcgFloor   = 0.78
 )
 
 type evalQuery struct {
@@ -86,9 +86,9 @@ func readJSON(t *testing.T, path string, into any) {
 // SEARCH_EVAL_MISSES=1 logs each query whose first relevant document is not
 // in the top 3, with its terms, for tuning the method (not the examples).
 
-// scores are the means over the queries of Recall@5, nDCG@10 (binary
-// relevance) and the share of queries whose first relevant document is in the
-// top 3 (how the held-out set is judged).
+// scores are the means over the queries of Recall@5, nDCG@10 (graded) and the
+// share of queries whose first relevant document is in the top 3 (how the
+// held-out set is judged).
 type scores struct{ recall5, ndcg10, top3 float64 }
 
 func evaluate(t *testing.T, queries []evalQuery, rank func(q string) []string) scores {
@@ -96,28 +96,35 @@ func evaluate(t *testing.T, queries []evalQuery, rank func(q string) []string) s
 	var s scores
 	for _, q := range queries {
 		got := rank(q.Q)
-		relevant := func(i int) bool { return i < len(got) && slices.Contains(q.Relevant, got[i]) }
 		found := 0
-		for i := range 5 {
-			if relevant(i) {
+		for i := range min(5, len(got)) {
+			if slices.Contains(q.Relevant, got[i]) {
 				found++
 			}
 		}
 		s.recall5 += float64(found) / float64(min(len(q.Relevant), 5))
+		// Graded by position in the list, as testdata/eval/README.md says:
+		// the first listed counts 3, the second 2, the third 1.
+		gain := func(id string) float64 {
+			if i := slices.Index(q.Relevant, id); i >= 0 {
+				return float64(max(3-i, 1))
+			}
+			return 0
+		}
 		dcg, ideal := 0.0, 0.0
 		for i := range 10 {
-			if relevant(i) {
-				dcg += 1 / math.Log2(float64(i+2))
+			if i < len(got) {
+				dcg += gain(got[i]) / math.Log2(float64(i+2))
 			}
 			if i < len(q.Relevant) {
-				ideal += 1 / math.Log2(float64(i+2))
+				ideal += gain(q.Relevant[i]) / math.Log2(float64(i+2))
 			}
 		}
 		s.ndcg10 += dcg / ideal
 		if i := slices.Index(got, q.Relevant[0]); i >= 0 && i < 3 {
 			s.top3++
 		} else if os.Getenv("SEARCH_EVAL_MISSES") != "" {
-			t.Logf("MISS %q terms=%q want %v got %v", q.Q, uniqueTerms(q.Q), q.Relevant, got[:min(5, len(got))])
+			t.Logf("MISS %q terms=%q want %v got %v", q.Q, QueryTerms(q.Q), q.Relevant, got[:min(5, len(got))])
 		}
 	}
 	n := float64(len(queries))

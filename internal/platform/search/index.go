@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -152,7 +151,7 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 		}
 		offset = n
 	}
-	terms := uniqueTerms(q.Text)
+	terms := QueryTerms(q.Text)
 	if len(terms) == 0 {
 		return Results{}, nil
 	}
@@ -225,14 +224,3 @@ func filters(q Query) (string, []any) {
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// uniqueTerms are the query's terms, each once, in order.
-func uniqueTerms(text string) []string {
-	var terms []string
-	for _, t := range Terms(text) {
-		if !slices.Contains(terms, t) {
-			terms = append(terms, t)
-		}
-	}
-	return terms
-}

@@ -5,6 +5,7 @@ package search
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -23,6 +24,8 @@ var (
 	commonWords string
 	//go:embed dict/erp_terms.txt
 	productTerms string
+	//go:embed dict/synonyms.txt
+	synonymGroups string
 )
 
 // segmenter loads the dictionary on first use, off the start-up path; a gse
@@ -85,6 +88,53 @@ func appendChinese(terms, words []string) []string {
 		}
 	}
 	return terms
+}
+
+// synonym is one phrase of dict/synonyms.txt with the terms of its whole group.
+type synonym struct {
+	phrase string // lowercased
+	latin  bool   // matched as whole words, not as a substring
+	group  []string
+}
+
+var synonyms = sync.OnceValue(func() []synonym {
+	var all []synonym
+	for line := range strings.Lines(synonymGroups) {
+		phrases := strings.Fields(line)
+		if len(phrases) == 0 || strings.HasPrefix(phrases[0], "#") {
+			continue
+		}
+		var group []string
+		for _, p := range phrases {
+			group = append(group, Terms(p)...)
+		}
+		for _, p := range phrases {
+			latin := !strings.ContainsFunc(p, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+			all = append(all, synonym{phrase: strings.ToLower(p), latin: latin, group: group})
+		}
+	}
+	return all
+})
+
+// QueryTerms are the terms to search for: those of text, each once, plus the
+// terms of every synonym group one of whose phrases text contains (Chinese as
+// a substring, English as words), so that 取消审核 also finds 反审核.
+func QueryTerms(text string) []string {
+	terms := Terms(text)
+	own := slices.Clone(terms)
+	lower := strings.ToLower(text)
+	for _, s := range synonyms() {
+		if s.latin && slices.Contains(own, stem(s.phrase)) || !s.latin && strings.Contains(lower, s.phrase) {
+			terms = append(terms, s.group...)
+		}
+	}
+	var unique []string
+	for _, t := range terms {
+		if !slices.Contains(unique, t) {
+			unique = append(unique, t)
+		}
+	}
+	return unique
 }
 
 // forEachRun calls fn with each maximal run of Han characters and each

@@ -50,6 +50,21 @@ func TestTermsMixedQueryHasBothKinds(t *testing.T) {
 	}
 }
 
+func TestQueryTermsAddSynonyms(t *testing.T) {
+	got := QueryTerms("怎么取消审核 License")
+	for _, want := range []string{"取消", "审核", "反审核", "licens", "许可"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("QueryTerms lacks %q: %q", want, got)
+		}
+	}
+	if got := QueryTerms("dispatch 凭证"); slices.Contains(got, "补丁") {
+		t.Errorf("an English phrase matched inside a word: %q", got)
+	}
+	if got := QueryTerms("凭证 凭证"); !slices.Equal(got, []string{"凭证"}) {
+		t.Errorf("QueryTerms repeats terms: %q", got)
+	}
+}
+
 func FuzzTerms(f *testing.F) {
 	for _, s := range []string{"", "K3 Cloud 凭证 反审核", "增值税专用发票", "ＡＢＣ１２３", "\xff\xfe凭", "a-b_c.d", "🙂结账🙂"} {
 		f.Add(s)
@@ -63,6 +78,11 @@ func FuzzTerms(f *testing.F) {
 		}
 		if again := Terms(text); !slices.Equal(terms, again) {
 			t.Fatalf("Terms(%q) differs between calls: %q then %q", text, terms, again)
+		}
+		for _, term := range QueryTerms(text) {
+			if term == "" || strings.ContainsAny(term, " \t\n\"'") {
+				t.Fatalf("QueryTerms(%q) has the bad term %q", text, term)
+			}
 		}
 	})
 }
