@@ -66,6 +66,9 @@ const (
 	MaxLimit     = 100
 )
 
+// maxQueryTerms bounds the terms one query ORs together.
+const maxQueryTerms = 64
+
 // ErrBadCursor is returned for a cursor this index did not hand out.
 var ErrBadCursor = errors.New("search: bad cursor")
 
@@ -155,6 +158,8 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	if len(terms) == 0 {
 		return Results{}, nil
 	}
+	// A question is a few dozen terms; a pasted page would only make the query slow.
+	terms = terms[:min(len(terms), maxQueryTerms)]
 	var match, rank, from string
 	if x.db.Dialect() == db.SQLite {
 		quoted := make([]string, len(terms))

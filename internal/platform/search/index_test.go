@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,14 @@ func TestSearchFindsParaphraseAndRanksTitleFirst(t *testing.T) {
 		}
 		if res := search(t, d, Query{Text: "K3 Cloud 凭证 反审核"}); len(res.Items) == 0 || res.Items[0].ID != "a-reverse" {
 			t.Errorf("mixed query: got %s", ids(res))
+		}
+		var pasted strings.Builder
+		pasted.WriteString("凭证反审核")
+		for i := range 2000 {
+			fmt.Fprintf(&pasted, " word%d", i)
+		}
+		if res := search(t, d, Query{Text: pasted.String()}); len(res.Items) == 0 || res.Items[0].ID != "a-reverse" {
+			t.Errorf("a pasted page of 2,000 words: got %s", ids(res))
 		}
 		if res := search(t, d, Query{Text: "的 了 吗 the"}); len(res.Items) != 0 {
 			t.Errorf("stop words only: got %s", ids(res))
