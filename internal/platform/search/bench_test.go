@@ -2,12 +2,15 @@ package search
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"steward.dev/steward/internal/platform/db"
 )
@@ -102,23 +105,30 @@ func BenchmarkIndex(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 }
 
-// BenchmarkSearch measures one query of 3–5 words over 20,000 documents.
+var benchDocs = flag.Int("search.docs", 20000, "documents BenchmarkSearch searches")
+
+// BenchmarkSearch measures one query of 3–5 words over -search.docs documents,
+// reporting the median and 95th percentile besides the mean.
 func BenchmarkSearch(b *testing.B) {
 	Warm()
 	d := benchDB(b)
 	c := newCorpus()
-	index(b, d, c.doc, 20000)
+	index(b, d, c.doc, *benchDocs)
 	x := NewDBIndex(d)
 	queries := make([]string, 100)
 	for i := range queries {
 		queries[i] = c.text(3 + c.rng.IntN(3))
 	}
+	var took []time.Duration
 	b.ResetTimer()
-	i := 0
 	for b.Loop() {
-		if _, err := x.Search(context.Background(), Query{Text: queries[i%len(queries)], Limit: 10}); err != nil {
+		start := time.Now()
+		if _, err := x.Search(context.Background(), Query{Text: queries[len(took)%len(queries)], Limit: 10}); err != nil {
 			b.Fatal(err)
 		}
-		i++
+		took = append(took, time.Since(start))
 	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
 }
