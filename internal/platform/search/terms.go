@@ -73,9 +73,9 @@ func Terms(text string) []string {
 }
 
 // appendChinese appends the segmented words that are not stop words, and a
-// pair of each two single characters in a row: a word the dictionary lacks
-// (专票, 暂估) falls apart into characters, and the pair keeps it findable as
-// a unit, on both the indexing and the query side.
+// pair of each two single characters in a row: a word the dictionary lacks (a
+// new abbreviation, a customer's jargon) falls apart into characters, and the
+// pair keeps it findable as a unit, on both the indexing and the query side.
 func appendChinese(terms, words []string) []string {
 	single := func(w string) bool { return utf8.RuneCountInString(w) == 1 && !chineseStopWords[w] }
 	for i, w := range words {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -62,6 +63,27 @@ func TestQueryTermsAddSynonyms(t *testing.T) {
 	}
 	if got := QueryTerms("凭证 凭证"); !slices.Equal(got, []string{"凭证"}) {
 		t.Errorf("QueryTerms repeats terms: %q", got)
+	}
+}
+
+func TestTermsFromManyGoroutines(t *testing.T) {
+	const text = "金蝶云星空 K3 Cloud 期末结账前要先做存货核算，出库成本算完再结转损益。"
+	want := Terms(text)
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			got := Terms(text)
+			if !slices.Equal(got, want) {
+				errs <- fmt.Sprintf("%q", got)
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range 8 {
+		if got := <-errs; got != "" {
+			t.Errorf("concurrent Terms = %s, want %q", got, want)
+		}
 	}
 }
 
