@@ -160,24 +160,22 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	}
 	// A question is a few dozen terms; a pasted page would only make the query slow.
 	terms = terms[:min(len(terms), maxQueryTerms)]
-	var match, rank, from string
+	// Terms hold letters and digits only, so quoting them needs no escaping.
+	quote, or := `'`, " | "
 	if x.db.Dialect() == db.SQLite {
-		quoted := make([]string, len(terms))
-		for i, t := range terms {
-			quoted[i] = `"` + t + `"` // terms hold letters and digits only
-		}
-		match = strings.Join(quoted, " OR ")
-		from = `search_fts JOIN search_docs d ON d.seq = search_fts.rowid WHERE search_fts MATCH ?`
-		rank = fmt.Sprintf(`-bm25(search_fts, %g, 1.0)`, titleWeight)
-	} else {
-		quoted := make([]string, len(terms))
-		for i, t := range terms {
-			quoted[i] = "'" + t + "'"
-		}
-		match = strings.Join(quoted, " | ")
+		quote, or = `"`, " OR "
+	}
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = quote + t + quote
+	}
+	match := strings.Join(quoted, or)
+	from := `search_fts JOIN search_docs d ON d.seq = search_fts.rowid WHERE search_fts MATCH ?`
+	rank := fmt.Sprintf(`-bm25(search_fts, %g, 1.0)`, titleWeight)
+	if x.db.Dialect() == db.Postgres {
+		from = `search_docs d, to_tsquery('simple', ?) query WHERE d.terms @@ query`
 		// Normalisation 1 divides by 1 + log(length), so long bodies do not
 		// win by repeating common words.
-		from = `search_docs d, to_tsquery('simple', ?) query WHERE d.terms @@ query`
 		rank = `ts_rank_cd(d.terms, query, 1)`
 	}
 	where, args := filters(q)
@@ -189,14 +187,15 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	}
 	defer rows.Close()
 	var res Results
+	var bodies []string
 	for rows.Next() {
 		var h Hit
 		var body string
 		if err := rows.Scan(&h.Type, &h.ID, &h.Title, &body, &h.URL, &h.UpdatedAt, &h.Score); err != nil {
 			return Results{}, fmt.Errorf("search: %w", err)
 		}
-		h.Snippet = Snippet(body, terms)
 		res.Items = append(res.Items, h)
+		bodies = append(bodies, body)
 	}
 	if err := rows.Err(); err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
@@ -204,6 +203,9 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	if len(res.Items) > limit {
 		res.Items = res.Items[:limit]
 		res.NextCursor = strconv.Itoa(offset + limit)
+	}
+	for i := range res.Items {
+		res.Items[i].Snippet = Snippet(bodies[i], terms)
 	}
 	return res, nil
 }
