@@ -13,6 +13,7 @@ import (
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/calendar"
 	"steward.dev/steward/internal/catalog"
+	"steward.dev/steward/internal/community"
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/hotline"
@@ -75,8 +76,11 @@ type App struct {
 	// Hotline is the fatal-failure rescue: reports on the quota, their
 	// states, SLA clocks and timeline.
 	Hotline *hotline.Service
-	Router  *web.Router
-	Handler http.Handler
+	// Community is the help center: categories and articles, searchable
+	// as soon as they are published.
+	Community *community.Service
+	Router    *web.Router
+	Handler   http.Handler
 }
 
 // New opens and migrates the database and builds every room.
@@ -154,6 +158,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 	if err := a.buildHotline(recorder, metrics, pages, rt); err != nil {
 		return nil, err
 	}
+	a.buildCommunity(recorder, pages, rt)
 
 	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}

@@ -14,6 +14,7 @@ func TestPermissionTable(t *testing.T) {
 		{CreateOrgs, []Role{Agent, VendorAdmin}},
 		{ManageStaff, []Role{VendorAdmin}},
 		{WatchJobs, []Role{VendorAdmin}},
+		{WriteHelp, []Role{Agent, ProductManager, VendorAdmin}},
 		{ManageSigningKeys, []Role{VendorAdmin}},
 		{ManageCalendars, []Role{VendorAdmin}},
 		{ManageContracts, []Role{Agent, VendorAdmin}},

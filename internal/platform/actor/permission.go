@@ -52,6 +52,8 @@ var (
 	ManageSigningKeys = vendorAction("manage signing keys")
 	// ManageCalendars: add business-hours calendars and import holiday years.
 	ManageCalendars = vendorAction("manage calendars and holidays")
+	// WriteHelp: write, publish and delete help-center articles and categories.
+	WriteHelp = vendorAction("write and publish help articles", Agent, ProductManager)
 	// WatchJobs: the console's list of background jobs.
 	WatchJobs = vendorAction("watch background jobs")
 

@@ -1,0 +1,16 @@
+package app
+
+import (
+	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/community"
+	"steward.dev/steward/internal/platform/search"
+	"steward.dev/steward/internal/platform/web"
+)
+
+// buildCommunity wires the help center, searchable through the index in the
+// application's database.
+func (a *App) buildCommunity(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) {
+	a.Community = community.NewService(community.Deps{Store: community.NewStore(a.DB), Audit: rec, Clock: a.Config.Clock,
+		Index: search.NewDBIndex(a.DB)})
+	community.NewAPI(a.Community).Routes(rt)
+}

@@ -1,0 +1,104 @@
+package community
+
+import (
+	"net/http"
+
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/search"
+	"steward.dev/steward/internal/platform/web"
+)
+
+// API holds the help center's JSON handlers. Reading needs no login; writing
+// needs actor.WriteHelp, checked before the body is read.
+type API struct{ svc *Service }
+
+// NewAPI returns the handlers on svc.
+func NewAPI(svc *Service) *API { return &API{svc: svc} }
+
+// Routes registers the endpoints.
+func (h *API) Routes(rt *web.Router) {
+	rt.API("GET /api/v1/help/categories", h.categories)
+	rt.API("POST /api/v1/help/categories", write(h, func(r *http.Request, a *actor.Actor, in CategoryInput) (any, error) {
+		return h.svc.CreateCategory(r.Context(), a, in)
+	}))
+	rt.API("GET /api/v1/help/articles", h.articles)
+	rt.API("POST /api/v1/help/articles", write(h, func(r *http.Request, a *actor.Actor, in ArticleInput) (any, error) {
+		return h.svc.CreateArticle(r.Context(), a, in)
+	}))
+	rt.API("GET /api/v1/help/articles/{id}", h.article)
+	rt.API("PATCH /api/v1/help/articles/{id}", write(h, func(r *http.Request, a *actor.Actor, in ArticlePatch) (any, error) {
+		return h.svc.UpdateArticle(r.Context(), a, r.PathValue("id"), in)
+	}))
+	rt.API("DELETE /api/v1/help/articles/{id}", web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+		if err := h.svc.DeleteArticle(r.Context(), a, r.PathValue("id")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}))
+	rt.API("GET /api/v1/search", h.search)
+}
+
+func (h *API) categories(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.svc.Categories(r.Context())
+	return web.Respond(w, http.StatusOK, web.List[Category]{Items: list}, err)
+}
+
+func (h *API) articles(w http.ResponseWriter, r *http.Request) error {
+	a := actor.From(r.Context())
+	return web.ServeList(w, r, func(after string, limit int) ([]Article, error) {
+		return h.svc.Articles(r.Context(), a, ArticleFilter{Category: r.URL.Query().Get("category"), After: after, Limit: limit + 1})
+	}, func(a Article) string { return a.ID })
+}
+
+func (h *API) article(w http.ResponseWriter, r *http.Request) error {
+	art, err := h.svc.Article(r.Context(), actor.From(r.Context()), r.PathValue("id"))
+	return web.Respond(w, http.StatusOK, art, err)
+}
+
+// hit is one search result as the API shows it.
+type hit struct {
+	Type    string  `json:"type"`
+	ID      string  `json:"id"`
+	Title   string  `json:"title"`
+	Snippet string  `json:"snippet"`
+	URL     string  `json:"url"`
+	Score   float64 `json:"score"`
+}
+
+func (h *API) search(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	res, err := h.svc.Search(r.Context(), search.Query{Text: q.Get("q"), Type: q.Get("type"), Product: q.Get("product"),
+		Version: q.Get("version"), Cursor: q.Get("cursor")})
+	if err != nil {
+		return err
+	}
+	out := web.List[hit]{Items: []hit{}, NextCursor: res.NextCursor}
+	for _, x := range res.Items {
+		out.Items = append(out.Items, hit{Type: x.Type, ID: x.ID, Title: x.Title, Snippet: x.Snippet, URL: x.URL, Score: x.Score})
+	}
+	return web.JSON(w, http.StatusOK, out)
+}
+
+// write is a change of the help center: the writer's permission is checked
+// before the body (of type In) is decoded; a POST answers 201.
+func write[In any](h *API, do func(r *http.Request, a *actor.Actor, in In) (any, error)) web.HandlerFunc {
+	return web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+		if err := h.svc.Authorize(a); err != nil {
+			return err
+		}
+		var in In
+		if err := web.Decode(r, &in); err != nil {
+			return err
+		}
+		v, err := do(r, a, in)
+		if err != nil {
+			return err
+		}
+		status := http.StatusOK
+		if r.Method == http.MethodPost {
+			status = http.StatusCreated
+		}
+		return web.JSON(w, status, v)
+	})
+}

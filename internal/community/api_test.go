@@ -1,0 +1,147 @@
+package community_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"steward.dev/steward/internal/app/apptest"
+	"steward.dev/steward/internal/community"
+)
+
+type req = apptest.Request
+
+func articleOf(t *testing.T, res apptest.Response) community.Article {
+	t.Helper()
+	var a community.Article
+	if err := json.Unmarshal(res.Body, &a); err != nil {
+		t.Fatalf("decode article: %v; body %s", err, res.Body)
+	}
+	return a
+}
+
+// searchIDs returns the ids the search API finds for q, best first.
+func searchIDs(e *apptest.Env, q string) []string {
+	var ids []string
+	for _, it := range e.Do(req{Method: "GET", Path: "/api/v1/search?q=" + q}).Items() {
+		ids = append(ids, it["id"].(string))
+	}
+	return ids
+}
+
+func contains(list []string, s string) bool { return strings.Contains(" "+strings.Join(list, " ")+" ", " "+s+" ") }
+
+func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		pm, customer := e.Login("pm@steward.demo"), e.Login("member@yunqi.demo")
+		e.Run(t, []apptest.Check{
+			{Name: "category by pm", Req: req{Method: "POST", Path: "/api/v1/help/categories", Token: pm,
+				Body: map[string]any{"slug": "e-invoice", "name": map[string]string{"zh": "电子发票", "en": "E-invoices"}}}, Status: http.StatusCreated},
+			{Name: "taken slug", Req: req{Method: "POST", Path: "/api/v1/help/categories", Token: pm,
+				Body: map[string]any{"slug": "e-invoice", "name": map[string]string{"zh": "重复"}}}, Status: http.StatusBadRequest, Field: "slug"},
+			{Name: "customer may not write", Req: req{Method: "POST", Path: "/api/v1/help/categories", Token: customer,
+				Body: map[string]any{"slug": "mine", "name": map[string]string{"zh": "我的"}}}, Status: http.StatusForbidden, Code: "role.forbidden"},
+			{Name: "anonymous may not write", Req: req{Method: "POST", Path: "/api/v1/help/articles", Body: map[string]any{}}, Status: http.StatusUnauthorized},
+			{Name: "missing title", Req: req{Method: "POST", Path: "/api/v1/help/articles", Token: pm,
+				Body: map[string]any{"body": map[string]string{"zh": "正文"}, "category": "e-invoice"}}, Status: http.StatusBadRequest, Field: "title.zh"},
+			{Name: "missing body", Req: req{Method: "POST", Path: "/api/v1/help/articles", Token: pm,
+				Body: map[string]any{"title": map[string]string{"zh": "标题"}, "category": "e-invoice"}}, Status: http.StatusBadRequest, Field: "body.zh"},
+			{Name: "unknown category", Req: req{Method: "POST", Path: "/api/v1/help/articles", Token: pm,
+				Body: map[string]any{"title": map[string]string{"zh": "标题"}, "body": map[string]string{"zh": "正文"}, "category": "nope"}}, Status: http.StatusBadRequest, Field: "category"},
+			{Name: "bad status", Req: req{Method: "POST", Path: "/api/v1/help/articles", Token: pm,
+				Body: map[string]any{"title": map[string]string{"zh": "标题"}, "body": map[string]string{"zh": "正文"}, "category": "e-invoice", "status": "live"}}, Status: http.StatusBadRequest, Field: "status"},
+		})
+
+		res := e.Do(req{Method: "POST", Path: "/api/v1/help/articles", Token: pm, Body: map[string]any{
+			"title":    map[string]string{"zh": "数电发票开具失败的处理办法", "en": "When issuing a digital e-invoice fails"},
+			"body":     map[string]string{"zh": "开票时提示**税务数字账户**未授权：请在电子税务局重新授权后再开具。"},
+			"category": "e-invoice", "product": "k3cloud", "tags": []string{"发票"}, "status": "draft"}})
+		if res.Status != http.StatusCreated {
+			t.Fatalf("create article: %d %s", res.Status, res.Body)
+		}
+		art := articleOf(t, res)
+		path := "/api/v1/help/articles/" + art.ID
+		if !strings.Contains(string(art.HTML.Zh), "<strong>税务数字账户</strong>") {
+			t.Errorf("body not rendered from Markdown: %s", art.HTML.Zh)
+		}
+		// A draft: staff see it, customers and the anonymous do not, search does not find it.
+		for _, tok := range []string{"", customer} {
+			if got := e.Do(req{Method: "GET", Path: path, Token: tok}).Status; got != http.StatusNotFound {
+				t.Errorf("draft read by %q: %d, want 404", tok, got)
+			}
+			for _, it := range e.Do(req{Method: "GET", Path: "/api/v1/help/articles?category=e-invoice", Token: tok}).Items() {
+				t.Errorf("draft listed to %q: %v", tok, it["id"])
+			}
+		}
+		if got := e.Do(req{Method: "GET", Path: path, Token: pm}).Status; got != http.StatusOK {
+			t.Errorf("draft read by its writer: %d", got)
+		}
+		if contains(searchIDs(e, "开发票失败"), art.ID) {
+			t.Errorf("a draft is found by search")
+		}
+
+		// Published by an agent: everyone reads it and search finds it by other words at once.
+		agent := e.Login("agent@steward.demo")
+		res = e.Do(req{Method: "PATCH", Path: path, Token: agent, Body: map[string]any{"status": "published"}})
+		if res.Status != http.StatusOK || articleOf(t, res).Status != community.Published {
+			t.Fatalf("publish: %d %s", res.Status, res.Body)
+		}
+		if got := e.Do(req{Method: "GET", Path: path}).Status; got != http.StatusOK {
+			t.Errorf("published article read anonymously: %d", got)
+		}
+		hits := e.Do(req{Method: "GET", Path: "/api/v1/search?q=%E5%BC%80%E7%A5%A8%E6%8E%88%E6%9D%83%E5%A4%B1%E8%B4%A5"}).Items() // 开票授权失败
+		if len(hits) == 0 || hits[0]["id"] != art.ID || hits[0]["url"] != "/help/articles/"+art.ID ||
+			!strings.Contains(hits[0]["snippet"].(string), "<mark>") {
+			t.Errorf("search for the published article in other words: %v", hits)
+		}
+		if n, err := e.App.Community.Store.Revisions(context.Background(), art.ID); err != nil || n != 1 {
+			t.Errorf("revisions after one change: %d %v", n, err)
+		}
+
+		// Deleted: gone from the help center and from search, and audited.
+		if got := e.Do(req{Method: "DELETE", Path: path, Token: customer}).Status; got != http.StatusForbidden {
+			t.Errorf("customer deletes: %d", got)
+		}
+		if got := e.Do(req{Method: "DELETE", Path: path, Token: pm}).Status; got != http.StatusNoContent {
+			t.Fatalf("delete: %d", got)
+		}
+		if got := e.Do(req{Method: "GET", Path: path, Token: pm}).Status; got != http.StatusNotFound {
+			t.Errorf("deleted article: %d", got)
+		}
+		if contains(searchIDs(e, "%E5%BC%80%E7%A5%A8%E6%8E%88%E6%9D%83"), art.ID) {
+			t.Errorf("a deleted article is found by search")
+		}
+		admin := e.Login("admin@steward.demo")
+		audit := e.Do(req{Method: "GET", Path: "/api/v1/audit?target_id=" + art.ID, Token: admin})
+		if !strings.Contains(string(audit.Body), "help.delete_article") {
+			t.Errorf("delete not audited: %s", audit.Body)
+		}
+	})
+}
+
+func TestHelpArticleXSSRenderedHarmless(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		pm := e.Login("pm@steward.demo")
+		e.Do(req{Method: "POST", Path: "/api/v1/help/categories", Token: pm, Body: map[string]any{"slug": "misc", "name": map[string]string{"zh": "其他"}}})
+		res := e.Do(req{Method: "POST", Path: "/api/v1/help/articles", Token: pm, Body: map[string]any{
+			"title":    map[string]string{"zh": `<script>alert(1)</script>凭证打印`},
+			"body":     map[string]string{"zh": "凭证打印 <img src=x onerror=alert(2)> [点我](javascript:alert(3)) <script>alert(4)</script>"},
+			"category": "misc", "status": "published"}})
+		if res.Status != http.StatusCreated {
+			t.Fatalf("create: %d %s", res.Status, res.Body)
+		}
+		html := string(articleOf(t, res).HTML.Zh)
+		for _, bad := range []string{"<script", "onerror", "javascript:"} {
+			if strings.Contains(html, bad) {
+				t.Errorf("rendered body keeps %q: %s", bad, html)
+			}
+		}
+		for _, it := range e.Do(req{Method: "GET", Path: "/api/v1/search?q=%E5%87%AD%E8%AF%81%E6%89%93%E5%8D%B0"}).Items() {
+			if s := it["snippet"].(string); strings.Contains(s, "<script") || strings.Contains(s, "<img") {
+				t.Errorf("snippet keeps markup: %s", s)
+			}
+		}
+	})
+}

@@ -1,0 +1,92 @@
+// Package community is the customers' self-service room: for now the help
+// center (categories and articles, searchable at once).
+package community
+
+import (
+	"html/template"
+	"time"
+)
+
+// Text is a bilingual text: Chinese always, English when written.
+type Text struct {
+	Zh string `json:"zh"`
+	En string `json:"en"`
+}
+
+// In returns the English text for an English reader when there is one, the
+// Chinese otherwise.
+func (t Text) In(english bool) string {
+	if english && t.En != "" {
+		return t.En
+	}
+	return t.Zh
+}
+
+// Category groups articles; Parent is "" at the top.
+type Category struct {
+	Slug      string    `json:"slug"`
+	Name      Text      `json:"name"`
+	Parent    string    `json:"parent"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Article statuses: a draft is seen by vendor staff only.
+const (
+	Draft     = "draft"
+	Published = "published"
+)
+
+// Article is a help-center article. Title and Body are Markdown sources;
+// HTML holds them rendered and sanitised.
+type Article struct {
+	ID        string    `json:"id"`
+	Category  string    `json:"category"`
+	Product   string    `json:"product"`
+	Versions  []string  `json:"versions"`
+	Tags      []string  `json:"tags"`
+	Title     Text      `json:"title"`
+	Body      Text      `json:"body"`
+	HTML      HTMLText  `json:"html"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+}
+
+// HTMLText is the rendered, sanitised body in each language.
+type HTMLText struct {
+	Zh template.HTML `json:"zh"`
+	En template.HTML `json:"en"`
+}
+
+// URL is the public page of the article.
+func (a Article) URL() string { return "/help/articles/" + a.ID }
+
+// CategoryInput creates a category.
+type CategoryInput struct {
+	Slug   string `json:"slug"`
+	Name   Text   `json:"name"`
+	Parent string `json:"parent"`
+}
+
+// ArticleInput creates an article; Status defaults to draft.
+type ArticleInput struct {
+	Title    Text     `json:"title"`
+	Body     Text     `json:"body"`
+	Category string   `json:"category"`
+	Product  string   `json:"product"`
+	Versions []string `json:"versions"`
+	Tags     []string `json:"tags"`
+	Status   string   `json:"status"`
+}
+
+// ArticlePatch changes the fields given.
+type ArticlePatch struct {
+	Title    *Text     `json:"title"`
+	Body     *Text     `json:"body"`
+	Category *string   `json:"category"`
+	Product  *string   `json:"product"`
+	Versions *[]string `json:"versions"`
+	Tags     *[]string `json:"tags"`
+	Status   *string   `json:"status"`
+}

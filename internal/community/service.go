@@ -1,0 +1,242 @@
+package community
+
+import (
+	"context"
+	"errors"
+	"html"
+	"regexp"
+	"strings"
+
+	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/clock"
+	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/id"
+	"steward.dev/steward/internal/platform/markdown"
+	"steward.dev/steward/internal/platform/problem"
+	"steward.dev/steward/internal/platform/search"
+)
+
+// Service holds the help center's use cases.
+type Service struct {
+	Store *Store
+	Audit *audit.Recorder
+	Clock clock.Clock
+	Index search.Index
+}
+
+// Deps are what the service is built on.
+type Deps struct {
+	Store *Store
+	Audit *audit.Recorder
+	Clock clock.Clock
+	Index search.Index
+}
+
+// NewService returns the help center on deps.
+func NewService(d Deps) *Service {
+	return &Service{Store: d.Store, Audit: d.Audit, Clock: d.Clock, Index: d.Index}
+}
+
+// ArticleDoc is the search document type of help articles.
+const ArticleDoc = "article"
+
+// Authorize says whether the actor may write the help center: handlers call
+// it before reading a body.
+func (s *Service) Authorize(a *actor.Actor) error {
+	if a == nil {
+		return problem.ErrUnauthenticated
+	}
+	if !a.Can(actor.WriteHelp) {
+		return problem.ErrForbidden
+	}
+	return nil
+}
+
+// CreateCategory adds a category.
+func (s *Service) CreateCategory(ctx context.Context, a *actor.Actor, in CategoryInput) (Category, error) {
+	if err := s.Authorize(a); err != nil {
+		return Category{}, err
+	}
+	c := Category{Slug: strings.TrimSpace(in.Slug), Name: trimText(in.Name), Parent: strings.TrimSpace(in.Parent), CreatedAt: s.Clock.Now()}
+	var bad problem.Invalid
+	checkCategory(&bad, c)
+	if c.Parent != "" {
+		if _, err := s.Store.Category(ctx, s.Store.DB(), c.Parent); errors.Is(err, problem.ErrNotFound) {
+			bad.Add("parent", "field.help_category_unknown")
+		} else if err != nil {
+			return Category{}, err
+		}
+	}
+	if err := bad.Err(); err != nil {
+		return Category{}, err
+	}
+	err := s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
+		ok, err := s.Store.InsertCategory(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return problem.InvalidField("slug", "field.help_slug_taken")
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "help.create_category", TargetType: "help_category", TargetID: c.Slug,
+			Changes: map[string]audit.Change{"name": {After: c.Name.Zh}, "parent": {After: c.Parent}}})
+	})
+	return c, err
+}
+
+// Categories lists every category.
+func (s *Service) Categories(ctx context.Context) ([]Category, error) { return s.Store.Categories(ctx) }
+
+// Category returns one category (404 when unknown).
+func (s *Service) Category(ctx context.Context, slug string) (Category, error) {
+	return s.Store.Category(ctx, s.Store.DB(), slug)
+}
+
+// CreateArticle writes an article and, once published, indexes it in the
+// same transaction so that it is found at once.
+func (s *Service) CreateArticle(ctx context.Context, a *actor.Actor, in ArticleInput) (Article, error) {
+	if err := s.Authorize(a); err != nil {
+		return Article{}, err
+	}
+	now := s.Clock.Now()
+	art := Article{ID: id.New("art", now), Category: in.Category, Product: in.Product, Versions: in.Versions, Tags: in.Tags,
+		Title: in.Title, Body: in.Body, Status: in.Status, CreatedAt: now, UpdatedAt: now, UpdatedBy: a.UserID}
+	if art.Status == "" {
+		art.Status = Draft
+	}
+	art, err := s.checked(ctx, art)
+	if err != nil {
+		return Article{}, err
+	}
+	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
+		if err := s.Store.InsertArticle(ctx, tx, art); err != nil {
+			return err
+		}
+		if err := s.reindex(ctx, tx, art); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "help.create_article", TargetType: "help_article", TargetID: art.ID,
+			Changes: map[string]audit.Change{"title": {After: art.Title.Zh}, "status": {After: art.Status}, "category": {After: art.Category}}})
+	})
+	return render(art), err
+}
+
+// UpdateArticle changes an article, keeping what it was as a revision.
+func (s *Service) UpdateArticle(ctx context.Context, a *actor.Actor, articleID string, p ArticlePatch) (Article, error) {
+	if err := s.Authorize(a); err != nil {
+		return Article{}, err
+	}
+	before, err := s.Store.Article(ctx, s.Store.DB(), articleID)
+	if err != nil {
+		return Article{}, err
+	}
+	art := before
+	setIf(&art.Title, p.Title)
+	setIf(&art.Body, p.Body)
+	setIf(&art.Category, p.Category)
+	setIf(&art.Product, p.Product)
+	setIf(&art.Versions, p.Versions)
+	setIf(&art.Tags, p.Tags)
+	setIf(&art.Status, p.Status)
+	art.UpdatedAt, art.UpdatedBy = s.Clock.Now(), a.UserID
+	if art, err = s.checked(ctx, art); err != nil {
+		return Article{}, err
+	}
+	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
+		if err := s.Store.UpdateArticle(ctx, tx, id.New("rev", art.UpdatedAt), before, art); err != nil {
+			return err
+		}
+		if err := s.reindex(ctx, tx, art); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "help.update_article", TargetType: "help_article", TargetID: art.ID,
+			Changes: audit.Diff(
+				audit.Fields{"title": before.Title.Zh, "status": before.Status, "category": before.Category, "body": len(before.Body.Zh)},
+				audit.Fields{"title": art.Title.Zh, "status": art.Status, "category": art.Category, "body": len(art.Body.Zh)})})
+	})
+	return render(art), err
+}
+
+// DeleteArticle removes an article from the help center and the index.
+func (s *Service) DeleteArticle(ctx context.Context, a *actor.Actor, articleID string) error {
+	if err := s.Authorize(a); err != nil {
+		return err
+	}
+	art, err := s.Store.Article(ctx, s.Store.DB(), articleID)
+	if err != nil {
+		return err
+	}
+	return s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
+		if err := s.Store.DeleteArticle(ctx, tx, art.ID); err != nil {
+			return err
+		}
+		if err := s.Index.Delete(ctx, tx, ArticleDoc, art.ID); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "help.delete_article", TargetType: "help_article", TargetID: art.ID,
+			Changes: map[string]audit.Change{"title": {Before: art.Title.Zh}, "status": {Before: art.Status}}})
+	})
+}
+
+// Article returns an article; a draft is 404 for anyone but vendor staff.
+func (s *Service) Article(ctx context.Context, a *actor.Actor, articleID string) (Article, error) {
+	art, err := s.Store.Article(ctx, s.Store.DB(), articleID)
+	if err != nil {
+		return Article{}, err
+	}
+	if art.Status != Published && !a.Can(actor.WriteHelp) {
+		return Article{}, problem.ErrNotFound
+	}
+	return render(art), nil
+}
+
+// Articles lists a page of articles newest first: drafts too for vendor staff.
+func (s *Service) Articles(ctx context.Context, a *actor.Actor, f ArticleFilter) ([]Article, error) {
+	f.Drafts = a.Can(actor.WriteHelp)
+	list, err := s.Store.Articles(ctx, f)
+	for i := range list {
+		list[i] = render(list[i])
+	}
+	return list, err
+}
+
+// Search finds published help content; a bad cursor names the field.
+func (s *Service) Search(ctx context.Context, q search.Query) (search.Results, error) {
+	res, err := s.Index.Search(ctx, q)
+	if errors.Is(err, search.ErrBadCursor) {
+		return search.Results{}, problem.InvalidField("cursor", "field.cursor")
+	}
+	return res, err
+}
+
+// reindex puts a published article in the index, or takes a draft out.
+func (s *Service) reindex(ctx context.Context, tx *db.Tx, art Article) error {
+	if art.Status != Published {
+		return s.Index.Delete(ctx, tx, ArticleDoc, art.ID)
+	}
+	return s.Index.Put(ctx, tx, search.Doc{Type: ArticleDoc, ID: art.ID, Product: art.Product, Versions: art.Versions,
+		Title: strings.TrimSpace(art.Title.Zh + " " + art.Title.En),
+		Body:  strings.Join(append(append([]string{}, art.Tags...), plain(art.Body.Zh), plain(art.Body.En)), "\n"),
+		URL:   art.URL(), UpdatedAt: art.UpdatedAt})
+}
+
+// render fills the article's HTML from its Markdown.
+func render(a Article) Article {
+	a.HTML = HTMLText{Zh: markdown.Render(a.Body.Zh), En: markdown.Render(a.Body.En)}
+	return a
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+// plain is the text of a Markdown body without its markup, for the index
+// (whose snippets escape it again).
+func plain(src string) string {
+	return strings.TrimSpace(html.UnescapeString(tags.ReplaceAllString(string(markdown.Render(src)), " ")))
+}
+
+func setIf[T any](field *T, v *T) {
+	if v != nil {
+		*field = *v
+	}
+}
