@@ -7,10 +7,11 @@ import (
 	"steward.dev/steward/internal/platform/web"
 )
 
-// buildCommunity wires the help center, searchable through the index in the
+// buildCommunity wires the help center's API and public pages, searchable through the index in the
 // application's database.
 func (a *App) buildCommunity(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) {
 	a.Community = community.NewService(community.Deps{Store: community.NewStore(a.DB), Audit: rec, Clock: a.Config.Clock,
 		Index: search.NewDBIndex(a.DB)})
 	community.NewAPI(a.Community).Routes(rt)
+	community.NewPages(a.Community, pages).Routes(rt)
 }

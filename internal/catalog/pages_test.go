@@ -55,8 +55,11 @@ func TestPublicCatalogPage(t *testing.T) {
 		// A channel not built yet gets no link that would lead to a 404;
 		// a built one is linked.
 		body := string(page(e, "/catalog", "en", "").Body)
-		if strings.Contains(body, `href="/community"`) {
-			t.Error("the catalog links to the community, which is not served yet")
+		if strings.Contains(body, `href="/assistant"`) {
+			t.Error("the catalog links to the service robot, which is not served yet")
+		}
+		if !strings.Contains(body, `href="/community"`) {
+			t.Error("the catalog does not link the community, which is served")
 		}
 		if !strings.Contains(body, `href="/rescues"`) {
 			t.Error("the catalog does not link the hotline rescue, which is served")

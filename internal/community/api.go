@@ -69,7 +69,7 @@ type hit struct {
 func (h *API) search(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	res, err := h.svc.Search(r.Context(), search.Query{Text: q.Get("q"), Type: q.Get("type"), Product: q.Get("product"),
-		Version: q.Get("version"), Cursor: q.Get("cursor")})
+		Version: q.Get("version"), Cursor: q.Get("cursor")}, web.Lang(r.Context()))
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,9 @@ func searchIDs(e *apptest.Env, q string) []string {
 	return ids
 }
 
-func contains(list []string, s string) bool { return strings.Contains(" "+strings.Join(list, " ")+" ", " "+s+" ") }
+func contains(list []string, s string) bool {
+	return strings.Contains(" "+strings.Join(list, " ")+" ", " "+s+" ")
+}
 
 func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
@@ -132,11 +134,17 @@ func TestHelpArticleXSSRenderedHarmless(t *testing.T) {
 		if res.Status != http.StatusCreated {
 			t.Fatalf("create: %d %s", res.Status, res.Body)
 		}
-		html := string(articleOf(t, res).HTML.Zh)
-		for _, bad := range []string{"<script", "onerror", "javascript:"} {
-			if strings.Contains(html, bad) {
-				t.Errorf("rendered body keeps %q: %s", bad, html)
+		art := articleOf(t, res)
+		shown := page(e, "/help/articles/"+art.ID, "zh-CN", "").Body
+		for name, html := range map[string]string{"html": string(art.HTML.Zh), "page": string(shown)} {
+			for _, bad := range []string{"<script>alert", "onerror", "javascript:"} {
+				if strings.Contains(html, bad) {
+					t.Errorf("%s keeps %q: %s", name, bad, html)
+				}
 			}
+		}
+		if !strings.Contains(string(shown), "&lt;script&gt;alert(1)&lt;/script&gt;凭证打印") {
+			t.Errorf("the title is not shown as text: %s", shown)
 		}
 		for _, it := range e.Do(req{Method: "GET", Path: "/api/v1/search?q=%E5%87%AD%E8%AF%81%E6%89%93%E5%8D%B0"}).Items() {
 			if s := it["snippet"].(string); strings.Contains(s, "<script") || strings.Contains(s, "<img") {

@@ -5,6 +5,8 @@ package community
 import (
 	"html/template"
 	"time"
+
+	"steward.dev/steward/internal/platform/i18n"
 )
 
 // Text is a bilingual text: Chinese always, English when written.
@@ -15,8 +17,8 @@ type Text struct {
 
 // In returns the English text for an English reader when there is one, the
 // Chinese otherwise.
-func (t Text) In(english bool) string {
-	if english && t.En != "" {
+func (t Text) In(lang i18n.Lang) string {
+	if lang == i18n.English && t.En != "" {
 		return t.En
 	}
 	return t.Zh

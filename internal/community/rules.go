@@ -20,10 +20,13 @@ const (
 
 var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,39}$`)
 
+// reservedSlugs are paths under /help that a category page would shadow.
+var reservedSlugs = map[string]bool{"search": true, "articles": true}
+
 func trimText(t Text) Text { return Text{Zh: strings.TrimSpace(t.Zh), En: strings.TrimSpace(t.En)} }
 
 func checkCategory(bad *problem.Invalid, c Category) {
-	if !slugPattern.MatchString(c.Slug) {
+	if !slugPattern.MatchString(c.Slug) || reservedSlugs[c.Slug] {
 		bad.Add("slug", "field.help_slug")
 	}
 	checkText(bad, "name", c.Name, maxTitle)

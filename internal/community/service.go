@@ -11,6 +11,7 @@ import (
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/clock"
 	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/i18n"
 	"steward.dev/steward/internal/platform/id"
 	"steward.dev/steward/internal/platform/markdown"
 	"steward.dev/steward/internal/platform/problem"
@@ -201,11 +202,26 @@ func (s *Service) Articles(ctx context.Context, a *actor.Actor, f ArticleFilter)
 	return list, err
 }
 
-// Search finds published help content; a bad cursor names the field.
-func (s *Service) Search(ctx context.Context, q search.Query) (search.Results, error) {
+// Search finds published help content, titled in lang (the index holds
+// both languages' titles together); a bad cursor names the field.
+func (s *Service) Search(ctx context.Context, q search.Query, lang i18n.Lang) (search.Results, error) {
 	res, err := s.Index.Search(ctx, q)
 	if errors.Is(err, search.ErrBadCursor) {
 		return search.Results{}, problem.InvalidField("cursor", "field.cursor")
+	} else if err != nil {
+		return search.Results{}, err
+	}
+	var ids []string
+	for _, h := range res.Items {
+		if h.Type == ArticleDoc {
+			ids = append(ids, h.ID)
+		}
+	}
+	titles, err := s.Store.Titles(ctx, ids)
+	for i, h := range res.Items {
+		if t, ok := titles[h.ID]; ok && h.Type == ArticleDoc {
+			res.Items[i].Title = t.In(lang)
+		}
 	}
 	return res, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/problem"
@@ -155,4 +156,32 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, error
 	}
 	query += " ORDER BY id DESC LIMIT ?"
 	return db.QueryAll(ctx, s.db, scanArticle, query, append(args, f.Limit)...)
+}
+
+// Titles returns the titles of the articles named, by id.
+func (s *Store) Titles(ctx context.Context, ids []string) (map[string]Text, error) {
+	titles := make(map[string]Text, len(ids))
+	if len(ids) == 0 {
+		return titles, nil
+	}
+	type titled struct {
+		id    string
+		title Text
+	}
+	rows, err := db.QueryAll(ctx, s.db, func(row db.Scanner) (titled, error) {
+		var t titled
+		return t, row.Scan(&t.id, &t.title.Zh, &t.title.En)
+	}, "SELECT id, title_zh, title_en FROM help_articles WHERE id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", anys(ids)...)
+	for _, t := range rows {
+		titles[t.id] = t.title
+	}
+	return titles, err
+}
+
+func anys(l []string) []any {
+	out := make([]any, len(l))
+	for i, v := range l {
+		out[i] = v
+	}
+	return out
 }
