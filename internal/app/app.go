@@ -205,6 +205,9 @@ func (a *App) Prepare(ctx context.Context) error {
 		if err := loadDemoRescues(ctx, account.NewStore(a.DB), a.Hotline.Quiet()); err != nil {
 			return fmt.Errorf("demo rescues: %w", err)
 		}
+		if err := loadDemoCommunity(ctx, a.Community); err != nil {
+			return fmt.Errorf("demo help center: %w", err)
+		}
 	}
 	return nil
 }

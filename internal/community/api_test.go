@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -57,15 +58,15 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 		})
 
 		res := e.Do(req{Method: "POST", Path: "/api/v1/help/articles", Token: pm, Body: map[string]any{
-			"title":    map[string]string{"zh": "数电发票开具失败的处理办法", "en": "When issuing a digital e-invoice fails"},
-			"body":     map[string]string{"zh": "开票时提示**税务数字账户**未授权：请在电子税务局重新授权后再开具。"},
+			"title":    map[string]string{"zh": "银企直连付款被银行退回的处理", "en": "When the bank returns a direct-link payment"},
+			"body":     map[string]string{"zh": "付款单状态变为**银行退票**时，先核对收款人账号和开户行，修改后重新提交付款。"},
 			"category": "e-invoice", "product": "k3cloud", "tags": []string{"发票"}, "status": "draft"}})
 		if res.Status != http.StatusCreated {
 			t.Fatalf("create article: %d %s", res.Status, res.Body)
 		}
 		art := articleOf(t, res)
 		path := "/api/v1/help/articles/" + art.ID
-		if !strings.Contains(string(art.HTML.Zh), "<strong>税务数字账户</strong>") {
+		if !strings.Contains(string(art.HTML.Zh), "<strong>银行退票</strong>") {
 			t.Errorf("body not rendered from Markdown: %s", art.HTML.Zh)
 		}
 		// A draft: staff see it, customers and the anonymous do not, search does not find it.
@@ -80,7 +81,7 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 		if got := e.Do(req{Method: "GET", Path: path, Token: pm}).Status; got != http.StatusOK {
 			t.Errorf("draft read by its writer: %d", got)
 		}
-		if contains(searchIDs(e, "开发票失败"), art.ID) {
+		if contains(searchIDs(e, url.QueryEscape("付款被退回了")), art.ID) {
 			t.Errorf("a draft is found by search")
 		}
 
@@ -93,8 +94,8 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 		if got := e.Do(req{Method: "GET", Path: path}).Status; got != http.StatusOK {
 			t.Errorf("published article read anonymously: %d", got)
 		}
-		hits := e.Do(req{Method: "GET", Path: "/api/v1/search?q=%E5%BC%80%E7%A5%A8%E6%8E%88%E6%9D%83%E5%A4%B1%E8%B4%A5"}).Items() // 开票授权失败
-		if len(hits) == 0 || hits[0]["id"] != art.ID || hits[0]["url"] != "/help/articles/"+art.ID ||
+		hits := e.Do(req{Method: "GET", Path: "/api/v1/search?q=" + url.QueryEscape("银行退票以后怎样重新付款")}).Items()
+		if len(hits) == 0 || hits[0]["id"] != art.ID || hits[0]["url"] != "/help/articles/"+art.ID || hits[0]["title"] != "银企直连付款被银行退回的处理" ||
 			!strings.Contains(hits[0]["snippet"].(string), "<mark>") {
 			t.Errorf("search for the published article in other words: %v", hits)
 		}
@@ -112,7 +113,7 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 		if got := e.Do(req{Method: "GET", Path: path, Token: pm}).Status; got != http.StatusNotFound {
 			t.Errorf("deleted article: %d", got)
 		}
-		if contains(searchIDs(e, "%E5%BC%80%E7%A5%A8%E6%8E%88%E6%9D%83"), art.ID) {
+		if contains(searchIDs(e, url.QueryEscape("银行退票以后怎样重新付款")), art.ID) {
 			t.Errorf("a deleted article is found by search")
 		}
 		admin := e.Login("admin@steward.demo")

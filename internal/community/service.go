@@ -3,6 +3,7 @@ package community
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"regexp"
 	"strings"
@@ -97,30 +98,72 @@ func (s *Service) Category(ctx context.Context, slug string) (Category, error) {
 // CreateArticle writes an article and, once published, indexes it in the
 // same transaction so that it is found at once.
 func (s *Service) CreateArticle(ctx context.Context, a *actor.Actor, in ArticleInput) (Article, error) {
+	art, err := s.prepare(ctx, a, id.New("art", s.Clock.Now()), in)
+	if err != nil {
+		return Article{}, err
+	}
+	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error { return s.insert(ctx, tx, art) })
+	return render(art), err
+}
+
+// ImportArticles writes articles under fixed ids (shipped content keeps its
+// addresses), skipping those already there, in one transaction; their
+// categories must exist.
+func (s *Service) ImportArticles(ctx context.Context, a *actor.Actor, in map[string]ArticleInput) error {
+	var fresh []Article
+	for articleID, input := range in {
+		if _, err := s.Store.Article(ctx, s.Store.DB(), articleID); err == nil {
+			continue
+		} else if !errors.Is(err, problem.ErrNotFound) {
+			return err
+		}
+		art, err := s.prepare(ctx, a, articleID, input)
+		if err != nil {
+			return fmt.Errorf("article %s: %w", articleID, err)
+		}
+		fresh = append(fresh, art)
+	}
+	err := s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
+		for _, art := range fresh {
+			if err := s.insert(ctx, tx, art); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if db.IsUniqueViolation(err) { // another instance imported them meanwhile
+		return nil
+	}
+	return err
+}
+
+// prepare makes a new article of the input, checked, as a's.
+func (s *Service) prepare(ctx context.Context, a *actor.Actor, articleID string, in ArticleInput) (Article, error) {
 	if err := s.Authorize(a); err != nil {
 		return Article{}, err
 	}
 	now := s.Clock.Now()
-	art := Article{ID: id.New("art", now), Category: in.Category, Product: in.Product, Versions: in.Versions, Tags: in.Tags,
+	art := Article{ID: articleID, Category: in.Category, Product: in.Product, Versions: in.Versions, Tags: in.Tags,
 		Title: in.Title, Body: in.Body, Status: in.Status, CreatedAt: now, UpdatedAt: now, UpdatedBy: a.UserID}
+	if art.UpdatedBy == "" {
+		art.UpdatedBy = audit.SystemActor
+	}
 	if art.Status == "" {
 		art.Status = Draft
 	}
-	art, err := s.checked(ctx, art)
-	if err != nil {
-		return Article{}, err
+	return s.checked(ctx, art)
+}
+
+// insert stores a new article, indexes it when published, and audits it.
+func (s *Service) insert(ctx context.Context, tx *db.Tx, art Article) error {
+	if err := s.Store.InsertArticle(ctx, tx, art); err != nil {
+		return err
 	}
-	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
-		if err := s.Store.InsertArticle(ctx, tx, art); err != nil {
-			return err
-		}
-		if err := s.reindex(ctx, tx, art); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "help.create_article", TargetType: "help_article", TargetID: art.ID,
-			Changes: map[string]audit.Change{"title": {After: art.Title.Zh}, "status": {After: art.Status}, "category": {After: art.Category}}})
-	})
-	return render(art), err
+	if err := s.reindex(ctx, tx, art); err != nil {
+		return err
+	}
+	return s.Audit.Record(ctx, tx, audit.Entry{Action: "help.create_article", TargetType: "help_article", TargetID: art.ID,
+		Changes: map[string]audit.Change{"title": {After: art.Title.Zh}, "status": {After: art.Status}, "category": {After: art.Category}}})
 }
 
 // UpdateArticle changes an article, keeping what it was as a revision.
@@ -141,6 +184,9 @@ func (s *Service) UpdateArticle(ctx context.Context, a *actor.Actor, articleID s
 	setIf(&art.Tags, p.Tags)
 	setIf(&art.Status, p.Status)
 	art.UpdatedAt, art.UpdatedBy = s.Clock.Now(), a.UserID
+	if art.UpdatedBy == "" {
+		art.UpdatedBy = audit.SystemActor
+	}
 	if art, err = s.checked(ctx, art); err != nil {
 		return Article{}, err
 	}
