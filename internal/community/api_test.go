@@ -55,6 +55,7 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 				Body: map[string]any{"title": map[string]string{"zh": "标题"}, "body": map[string]string{"zh": "正文"}, "category": "nope"}}, Status: http.StatusBadRequest, Field: "category"},
 			{Name: "bad status", Req: req{Method: "POST", Path: "/api/v1/help/articles", Token: pm,
 				Body: map[string]any{"title": map[string]string{"zh": "标题"}, "body": map[string]string{"zh": "正文"}, "category": "e-invoice", "status": "live"}}, Status: http.StatusBadRequest, Field: "status"},
+			{Name: "a cursor search did not hand out", Req: req{Method: "GET", Path: "/api/v1/search?q=x&cursor=abc"}, Status: http.StatusBadRequest, Field: "cursor"},
 		})
 
 		res := e.Do(req{Method: "POST", Path: "/api/v1/help/articles", Token: pm, Body: map[string]any{
@@ -98,6 +99,10 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 		if len(hits) == 0 || hits[0]["id"] != art.ID || hits[0]["url"] != "/help/articles/"+art.ID || hits[0]["title"] != "银企直连付款被银行退回的处理" ||
 			!strings.Contains(hits[0]["snippet"].(string), "<mark>") {
 			t.Errorf("search for the published article in other words: %v", hits)
+		}
+		en := e.Do(req{Method: "GET", Path: "/api/v1/search?q=" + url.QueryEscape("银行退票以后怎样重新付款"), Header: map[string]string{"Accept-Language": "en"}}).Items()
+		if len(en) == 0 || en[0]["title"] != "When the bank returns a direct-link payment" {
+			t.Errorf("an English reader's hit is not titled in English: %v", en)
 		}
 		if n, err := e.App.Community.Store.Revisions(context.Background(), art.ID); err != nil || n != 1 {
 			t.Errorf("revisions after one change: %d %v", n, err)
