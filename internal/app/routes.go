@@ -121,7 +121,7 @@ var (
 		entry("/console/orgs", "nav.orgs", nil),
 		entry("/console/rescues", "nav.rescues", &actor.WorkRescues),
 		entry("/console/catalog", "nav.catalog_editor", &actor.EditCatalog),
-		entry("/help", "nav.help", &actor.WriteHelp),
+		entry("/console/help", "nav.help_editor", &actor.WriteHelp),
 		entry("/console/products", "nav.products", &actor.ManageProducts),
 		entry("/console/patches", "nav.patches", &actor.ManageProducts),
 		entry("/console/calendars", "nav.calendars", nil),

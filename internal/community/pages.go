@@ -34,6 +34,10 @@ func (p *Pages) Routes(rt *web.Router) {
 	rt.Page("GET /help/search", p.search)
 	rt.Page("GET /help/articles/{id}", p.article)
 	rt.Page("GET /help/{category}", p.category)
+	rt.Page("GET /console/help", p.console)
+	rt.Page("POST /console/help", p.save)
+	rt.Page("GET /console/help/{id}", p.editForm)
+	rt.Page("POST /console/help/{id}", p.save)
 }
 
 // recentCount is how many articles the help center's home lists.

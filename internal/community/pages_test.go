@@ -75,3 +75,37 @@ func TestHelpPagesReadWithoutLoginInTheReadersLanguage(t *testing.T) {
 		mustShow(t, "no hits", page(e, "/help/search?q="+url.QueryEscape("<b>xyzzy</b>"), "en", ""), http.StatusOK, "&lt;b&gt;xyzzy&lt;/b&gt;", "No articles found")
 	})
 }
+
+func postForm(e *apptest.Env, path, token string, values url.Values) apptest.Response {
+	return e.Do(req{Method: "POST", Path: path, Token: token, Body: values.Encode(),
+		Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin", "Accept-Language": "zh-CN"}})
+}
+
+func TestHelpConsoleWritesAndEditsArticles(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		agent := e.Login("agent@steward.demo")
+		mustShow(t, "editor", page(e, "/console/help", "zh-CN", agent), http.StatusOK, "帮助中心编辑", `name="body_zh"`, "凭证录入")
+		mustShow(t, "customer", page(e, "/console/help", "zh-CN", e.Login("admin@yunqi.demo")), http.StatusForbidden)
+		mustShow(t, "engineer", page(e, "/console/help", "zh-CN", e.Login("engineer@steward.demo")), http.StatusForbidden)
+
+		bad := postForm(e, "/console/help", agent, url.Values{"title_zh": {"  "}, "body_zh": {"正文"}, "category": {"vouchers"}, "status": {"draft"}})
+		mustShow(t, "missing title", bad, http.StatusBadRequest, `<small class="field-error">必填</small>`, `value="vouchers" selected`)
+
+		res := postForm(e, "/console/help", agent, url.Values{"title_zh": {"凭证号断号怎么整理"}, "body_zh": {"用【凭证整理】重新排号。"},
+			"category": {"vouchers"}, "tags": {"凭证，断号"}, "status": {"published"}})
+		loc := res.Header.Get("Location")
+		if res.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/help/articles/") {
+			t.Fatalf("create: %d %q %.300s", res.Status, loc, res.Body)
+		}
+		id := strings.TrimPrefix(loc, "/help/articles/")
+		mustShow(t, "created", page(e, loc, "zh-CN", ""), http.StatusOK, "凭证号断号怎么整理", "断号")
+
+		res = postForm(e, "/console/help/"+id, agent, url.Values{"title_zh": {"凭证断号后重新排号"}, "body_zh": {"用【凭证整理】重新排号。"},
+			"category": {"vouchers"}, "status": {"draft"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("edit: %d %.300s", res.Status, res.Body)
+		}
+		mustShow(t, "back to draft", page(e, loc, "zh-CN", ""), http.StatusNotFound)
+		mustShow(t, "edit form", page(e, "/console/help/"+id, "zh-CN", agent), http.StatusOK, `value="凭证断号后重新排号"`, `value="draft" selected`)
+	})
+}

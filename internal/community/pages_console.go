@@ -1,0 +1,106 @@
+package community
+
+import (
+	"net/http"
+	"strings"
+
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/web"
+)
+
+// The console's help editor: the help center's writers (others 403), plain
+// forms that work without JavaScript.
+
+// editorData fills the editor: every article (drafts too), and the form of
+// a new article or of the one being edited (ID set).
+type editorData struct {
+	Articles   []ArticleLink
+	Categories []Category
+	ID         string
+	Form       ArticleInput
+	Errors     *web.FormErrors
+}
+
+// editorLimit bounds the editor's list; older articles are reached through
+// their category pages.
+const editorLimit = 200
+
+func (p *Pages) writer(r *http.Request) (*actor.Actor, error) {
+	a, err := web.ConsoleActor(r)
+	if err != nil {
+		return nil, err
+	}
+	return a, p.svc.Authorize(a)
+}
+
+func (p *Pages) editorPage(w http.ResponseWriter, r *http.Request, a *actor.Actor, status int, data editorData) error {
+	cats, err := p.svc.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	list, err := p.svc.Articles(r.Context(), a, ArticleFilter{Limit: editorLimit})
+	if err != nil {
+		return err
+	}
+	data.Categories, data.Articles = cats, links(list, web.Lang(r.Context()))
+	return p.pages.Render(w, r, status, "help_console", data)
+}
+
+func (p *Pages) console(w http.ResponseWriter, r *http.Request) error {
+	a, err := p.writer(r)
+	if err != nil {
+		return err
+	}
+	return p.editorPage(w, r, a, http.StatusOK, editorData{Form: ArticleInput{Status: Draft}})
+}
+
+func (p *Pages) editForm(w http.ResponseWriter, r *http.Request) error {
+	a, err := p.writer(r)
+	if err != nil {
+		return err
+	}
+	art, err := p.svc.Article(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return p.editorPage(w, r, a, http.StatusOK, editorData{ID: art.ID, Form: ArticleInput{Title: art.Title, Body: art.Body,
+		Category: art.Category, Product: art.Product, Versions: art.Versions, Tags: art.Tags, Status: art.Status}})
+}
+
+// formInput reads the editor's fields; tags and versions are comma-separated.
+func formInput(r *http.Request) ArticleInput {
+	list := func(name string) []string {
+		return strings.FieldsFunc(r.PostFormValue(name), func(c rune) bool { return c == ',' || c == '，' })
+	}
+	return ArticleInput{
+		Title:    Text{Zh: r.PostFormValue("title_zh"), En: r.PostFormValue("title_en")},
+		Body:     Text{Zh: r.PostFormValue("body_zh"), En: r.PostFormValue("body_en")},
+		Category: r.PostFormValue("category"), Product: r.PostFormValue("product"),
+		Versions: list("versions"), Tags: list("tags"), Status: r.PostFormValue("status"),
+	}
+}
+
+// save creates an article (no id in the path) or changes one, then shows it.
+func (p *Pages) save(w http.ResponseWriter, r *http.Request) error {
+	a, err := p.writer(r)
+	if err != nil {
+		return err
+	}
+	in := formInput(r)
+	var art Article
+	if id := r.PathValue("id"); id == "" {
+		art, err = p.svc.CreateArticle(r.Context(), a, in)
+	} else {
+		art, err = p.svc.UpdateArticle(r.Context(), a, id, ArticlePatch{Title: &in.Title, Body: &in.Body, Category: &in.Category,
+			Product: &in.Product, Versions: &in.Versions, Tags: &in.Tags, Status: &in.Status})
+	}
+	if err == nil {
+		http.Redirect(w, r, art.URL(), http.StatusSeeOther)
+		return nil
+	}
+	fe, status, err := web.AsFormErrors(r, err)
+	if err != nil {
+		return err
+	}
+	return p.editorPage(w, r, a, status, editorData{ID: r.PathValue("id"), Form: in, Errors: fe})
+}
