@@ -37,10 +37,10 @@ type Deps struct {
 	// since an e-mail or a robot message is read elsewhere. Empty: links are
 	// sent as given.
 	PublicURL string
-	Audit   Auditor
-	Orgs   OrgCheck
-	People People
-	Log    *slog.Logger
+	Audit     Auditor
+	Orgs      OrgCheck
+	People    People
+	Log       *slog.Logger
 }
 
 // Notifier publishes events and sends their deliveries.
