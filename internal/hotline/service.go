@@ -79,13 +79,6 @@ type Deps struct {
 // organisation's rescues; vendor staff file by phone and work them.
 type Service struct {
 	d Deps
-	// gate bounds the report transactions running at once in this
-	// instance. Paging the rota reads its staff through a connection of
-	// the pool besides the transaction's own; without a bound, a burst of
-	// reports (each holding a connection while it waits for the quota
-	// lock) would take every connection and wait forever for one more.
-	// Reports beyond the bound wait their turn; none is refused.
-	gate chan struct{}
 	// quiet: tell no one (Quiet).
 	quiet bool
 }
@@ -99,12 +92,8 @@ func (s *Service) Quiet() *Service {
 	return &q
 }
 
-// reportsAtOnce is the bound of Service.gate: well under the PostgreSQL
-// pool's 20 connections even at two connections each.
-const reportsAtOnce = 4
-
 // NewService returns the service.
-func NewService(d Deps) *Service { return &Service{d: d, gate: make(chan struct{}, reportsAtOnce)} }
+func NewService(d Deps) *Service { return &Service{d: d} }
 
 // Now is the service clock's time.
 func (s *Service) Now() time.Time { return s.d.Clock.Now() }
@@ -212,11 +201,9 @@ func (s *Service) Report(ctx context.Context, a *actor.Actor, orgID string, in R
 		UsersAffected: in.UsersAffected, BusinessStopped: *in.BusinessStopped, Since: *in.Since, Contact: *in.Contact,
 		Environment: in.Environment, ReportedVia: in.ReportedVia, Caller: in.Caller, ReportedBy: a.UserID, ReporterName: a.Name,
 		SLA: sla, Due: Due{Ack: &ackDue}, Breaches: []Breach{}, CreatedAt: now, UpdatedAt: now}
-	select {
-	case s.gate <- struct{}{}:
-	case <-ctx.Done(): // the reporter gave up waiting
-		return Rescue{}, false, ctx.Err()
-	}
+	// Everything the transaction needs besides its own rows was read above,
+	// and paging reads the rota through tx: a burst of reports, each holding
+	// a connection while it waits for the quota lock, never needs another.
 	err = s.d.Store.DB().InTx(ctx, func(tx *db.Tx) error {
 		entry, err := s.d.Entitlements.ConsumeIn(ctx, tx, claim, pageKey(r.ID))
 		if err != nil {
@@ -241,7 +228,6 @@ func (s *Service) Report(ctx context.Context, a *actor.Actor, orgID string, in R
 		}
 		return s.announceReport(ctx, tx, r, people)
 	})
-	<-s.gate
 	if errors.Is(err, errDuplicateKey) { // the same key won a race meanwhile
 		first, err := s.d.Store.ByKey(ctx, s.d.Store.DB(), orgID, a.UserID, idempotencyKey)
 		if err != nil {

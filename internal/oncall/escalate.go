@@ -159,19 +159,19 @@ func (s *Service) Acknowledge(ctx context.Context, tx *db.Tx, key, userID string
 }
 
 // targets resolves a level to the live vendor staff it pages now.
-func (s *Service) targets(ctx context.Context, l Level, at time.Time) ([]string, error) {
+func (s *Service) targets(ctx context.Context, q db.Querier, l Level, at time.Time) ([]string, error) {
 	var ids []string
 	for _, t := range l.Targets {
 		var more []string
 		var err error
 		switch t.Type {
 		case TargetSchedule:
-			more, err = s.OnCall(ctx, t.ID, at)
+			more, err = s.onCall(ctx, q, t.ID, at)
 			if errors.Is(err, problem.ErrNotFound) {
 				err = nil // a schedule deleted since: the level's other targets still count
 			}
 		case TargetRole:
-			more, err = s.accounts.StaffIDsWithRole(ctx, actor.Role(t.ID))
+			more, err = s.accounts.StaffIDsWithRole(ctx, q, actor.Role(t.ID))
 		case TargetUser:
 			more = []string{t.ID}
 		}
@@ -188,11 +188,11 @@ func (s *Service) targets(ctx context.Context, l Level, at time.Time) ([]string,
 // e-mail each) and the vendor's channels; it returns whom it paged.
 func (s *Service) notifyStep(ctx context.Context, tx *db.Tx, e Escalation, step int, now time.Time) ([]string, error) {
 	level, round := position(step, len(e.levels))
-	ids, err := s.targets(ctx, e.levels[level-1], now)
+	ids, err := s.targets(ctx, tx, e.levels[level-1], now)
 	if err != nil {
 		return nil, err
 	}
-	staff, err := s.accounts.StaffByIDs(ctx, ids)
+	staff, err := s.accounts.StaffByIDs(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}

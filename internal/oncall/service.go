@@ -115,7 +115,7 @@ func (s *Service) checkStaff(ctx context.Context, bad *problem.Invalid, ids map[
 	for _, v := range ids {
 		list = append(list, v)
 	}
-	staff, err := s.accounts.StaffByIDs(ctx, list)
+	staff, err := s.accounts.StaffByIDs(ctx, s.store.DB(), list)
 	if err != nil {
 		return err
 	}
@@ -233,11 +233,17 @@ func (s *Service) UpdateSchedule(ctx context.Context, a *actor.Actor, scheduleID
 // user, else the rotation's member; none for an empty rota. An unknown
 // schedule is not found.
 func (s *Service) OnCall(ctx context.Context, scheduleID string, at time.Time) ([]string, error) {
-	sc, err := s.store.Schedule(ctx, s.store.DB(), scheduleID)
+	return s.onCall(ctx, s.store.DB(), scheduleID, at)
+}
+
+// onCall is OnCall read through q: a page reads the rota in its own
+// transaction.
+func (s *Service) onCall(ctx context.Context, q db.Querier, scheduleID string, at time.Time) ([]string, error) {
+	sc, err := s.store.Schedule(ctx, q, scheduleID)
 	if err != nil {
 		return nil, err
 	}
-	overrides, err := s.store.Overrides(ctx, s.store.DB(), scheduleID, at, at.Add(time.Nanosecond))
+	overrides, err := s.store.Overrides(ctx, q, scheduleID, at, at.Add(time.Nanosecond))
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +259,7 @@ func (s *Service) WhoIsOnCall(ctx context.Context, a *actor.Actor, scheduleID st
 	if err != nil || len(ids) == 0 {
 		return []account.User{}, err
 	}
-	return s.accounts.StaffByIDs(ctx, ids)
+	return s.accounts.StaffByIDs(ctx, s.store.DB(), ids)
 }
 
 // AddOverride puts a vendor staff member on call instead of the rotation for
