@@ -161,15 +161,7 @@ type DraftPatch struct {
 }
 
 // requireEditor lets the catalog's editors (product_manager, vendor_admin) through.
-func requireEditor(a *actor.Actor) error {
-	if a == nil {
-		return problem.ErrUnauthenticated
-	}
-	if !a.Can(actor.EditCatalog) {
-		return problem.ErrForbidden
-	}
-	return nil
-}
+func requireEditor(a *actor.Actor) error { return actor.Require(a, actor.EditCatalog) }
 
 // Authorize says whether the actor may edit the catalog: handlers call it
 // before reading a request's body.

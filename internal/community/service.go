@@ -45,15 +45,7 @@ const ArticleDoc = "article"
 
 // Authorize says whether the actor may write the help center: handlers call
 // it before reading a body.
-func (s *Service) Authorize(a *actor.Actor) error {
-	if a == nil {
-		return problem.ErrUnauthenticated
-	}
-	if !a.Can(actor.WriteHelp) {
-		return problem.ErrForbidden
-	}
-	return nil
-}
+func (s *Service) Authorize(a *actor.Actor) error { return actor.Require(a, actor.WriteHelp) }
 
 // CreateCategory adds a category.
 func (s *Service) CreateCategory(ctx context.Context, a *actor.Actor, in CategoryInput) (Category, error) {

@@ -34,7 +34,7 @@ func (h *API) Routes(rt *web.Router) {
 // decode reads the body once the actor may edit the rota: authorisation
 // comes before validation.
 func decode(r *http.Request, a *actor.Actor, v any) error {
-	if err := require(a, actor.ManageRota); err != nil {
+	if err := actor.Require(a, actor.ManageRota); err != nil {
 		return err
 	}
 	return web.Decode(r, v)

@@ -233,7 +233,7 @@ func sitePath(link string) string {
 // Escalations lists escalations newest first, open or acknowledged or all
 // (state ""), up to limit+1.
 func (s *Service) Escalations(ctx context.Context, a *actor.Actor, state, after string, limit int) ([]Escalation, error) {
-	if err := require(a, actor.ReadRota); err != nil {
+	if err := actor.Require(a, actor.ReadRota); err != nil {
 		return nil, err
 	}
 	if state != "" && state != StateOpen && state != StateAcknowledged {

@@ -36,7 +36,7 @@ func (s *Service) validPolicy(ctx context.Context, q db.Querier, p *Policy) erro
 
 // Policies lists every escalation policy.
 func (s *Service) Policies(ctx context.Context, a *actor.Actor) ([]Policy, error) {
-	if err := require(a, actor.ReadRota); err != nil {
+	if err := actor.Require(a, actor.ReadRota); err != nil {
 		return nil, err
 	}
 	return s.store.Policies(ctx)
@@ -44,7 +44,7 @@ func (s *Service) Policies(ctx context.Context, a *actor.Actor) ([]Policy, error
 
 // Policy returns one escalation policy.
 func (s *Service) Policy(ctx context.Context, a *actor.Actor, policyID string) (Policy, error) {
-	if err := require(a, actor.ReadRota); err != nil {
+	if err := actor.Require(a, actor.ReadRota); err != nil {
 		return Policy{}, err
 	}
 	return s.store.Policy(ctx, s.store.DB(), policyID)
@@ -52,7 +52,7 @@ func (s *Service) Policy(ctx context.Context, a *actor.Actor, policyID string) (
 
 // CreatePolicy adds an escalation policy.
 func (s *Service) CreatePolicy(ctx context.Context, a *actor.Actor, in PolicyInput) (Policy, error) {
-	if err := require(a, actor.ManageRota); err != nil {
+	if err := actor.Require(a, actor.ManageRota); err != nil {
 		return Policy{}, err
 	}
 	now := s.clock.Now()
@@ -73,7 +73,7 @@ func (s *Service) CreatePolicy(ctx context.Context, a *actor.Actor, in PolicyInp
 // UpdatePolicy changes a policy. Escalations already running keep the
 // levels they started with.
 func (s *Service) UpdatePolicy(ctx context.Context, a *actor.Actor, policyID string, patch PolicyPatch) (Policy, error) {
-	if err := require(a, actor.ManageRota); err != nil {
+	if err := actor.Require(a, actor.ManageRota); err != nil {
 		return Policy{}, err
 	}
 	var out Policy

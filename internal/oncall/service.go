@@ -53,13 +53,6 @@ func NewService(d Deps) *Service {
 	return &Service{store: d.Store, audit: d.Audit, clock: d.Clock, accounts: d.Accounts, notices: d.Notices, notify: d.Notify}
 }
 
-func require(a *actor.Actor, p actor.Permission) error {
-	if !a.Can(p) {
-		return problem.ErrForbidden
-	}
-	return nil
-}
-
 // EnsureDefaults creates the hotline schedule (no members yet) and the
 // hotline policy when they are missing: level 1 is the schedule's on-call,
 // level 2 after 15 minutes every vendor_admin, twice repeated. Two instances
@@ -149,7 +142,7 @@ func (s *Service) validSchedule(ctx context.Context, sc *Schedule) error {
 
 // Schedules lists every schedule (without overrides).
 func (s *Service) Schedules(ctx context.Context, a *actor.Actor) ([]Schedule, error) {
-	if err := require(a, actor.ReadRota); err != nil {
+	if err := actor.Require(a, actor.ReadRota); err != nil {
 		return nil, err
 	}
 	list, err := s.store.Schedules(ctx)
@@ -161,7 +154,7 @@ func (s *Service) Schedules(ctx context.Context, a *actor.Actor) ([]Schedule, er
 
 // Schedule returns a schedule with its current and future overrides.
 func (s *Service) Schedule(ctx context.Context, a *actor.Actor, scheduleID string) (Schedule, error) {
-	if err := require(a, actor.ReadRota); err != nil {
+	if err := actor.Require(a, actor.ReadRota); err != nil {
 		return Schedule{}, err
 	}
 	return s.schedule(ctx, s.store.DB(), scheduleID)
@@ -184,7 +177,7 @@ func (s *Service) schedule(ctx context.Context, q db.Querier, scheduleID string)
 
 // CreateSchedule adds a rotation.
 func (s *Service) CreateSchedule(ctx context.Context, a *actor.Actor, in ScheduleInput) (Schedule, error) {
-	if err := require(a, actor.ManageRota); err != nil {
+	if err := actor.Require(a, actor.ManageRota); err != nil {
 		return Schedule{}, err
 	}
 	now := s.clock.Now()
@@ -204,7 +197,7 @@ func (s *Service) CreateSchedule(ctx context.Context, a *actor.Actor, in Schedul
 
 // UpdateSchedule changes a rotation: its members, order, hand-over or start.
 func (s *Service) UpdateSchedule(ctx context.Context, a *actor.Actor, scheduleID string, p SchedulePatch) (Schedule, error) {
-	if err := require(a, actor.ManageRota); err != nil {
+	if err := actor.Require(a, actor.ManageRota); err != nil {
 		return Schedule{}, err
 	}
 	var out Schedule
@@ -252,7 +245,7 @@ func (s *Service) onCall(ctx context.Context, q db.Querier, scheduleID string, a
 
 // WhoIsOnCall is OnCall for a person reading the rota.
 func (s *Service) WhoIsOnCall(ctx context.Context, a *actor.Actor, scheduleID string, at time.Time) ([]account.User, error) {
-	if err := require(a, actor.ReadRota); err != nil {
+	if err := actor.Require(a, actor.ReadRota); err != nil {
 		return nil, err
 	}
 	ids, err := s.OnCall(ctx, scheduleID, at)
@@ -265,7 +258,7 @@ func (s *Service) WhoIsOnCall(ctx context.Context, a *actor.Actor, scheduleID st
 // AddOverride puts a vendor staff member on call instead of the rotation for
 // a day or a time range; it must not overlap another override.
 func (s *Service) AddOverride(ctx context.Context, a *actor.Actor, scheduleID string, in OverrideInput) (Override, error) {
-	if err := require(a, actor.ManageRota); err != nil {
+	if err := actor.Require(a, actor.ManageRota); err != nil {
 		return Override{}, err
 	}
 	var bad problem.Invalid
@@ -323,7 +316,7 @@ func overlap(in OverrideInput, other Override) error {
 
 // DeleteOverride removes an override; the rotation applies again.
 func (s *Service) DeleteOverride(ctx context.Context, a *actor.Actor, scheduleID, overrideID string) error {
-	if err := require(a, actor.ManageRota); err != nil {
+	if err := actor.Require(a, actor.ManageRota); err != nil {
 		return err
 	}
 	return s.store.DB().InTx(ctx, func(tx *db.Tx) error {

@@ -116,15 +116,7 @@ func gibibytes(n int64) string {
 // patches are the vendor's; every vendor role reads them).
 func seesDrafts(a *actor.Actor) bool { return a.IsVendor() }
 
-func manage(a *actor.Actor) error {
-	if a == nil {
-		return problem.ErrUnauthenticated
-	}
-	if !a.Can(actor.ManageProducts) {
-		return problem.ErrForbidden
-	}
-	return nil
-}
+func manage(a *actor.Actor) error { return actor.Require(a, actor.ManageProducts) }
 
 // Create stores a new draft (product_manager, vendor_admin).
 func (s *Service) Create(ctx context.Context, a *actor.Actor, in Input) (Patch, error) {

@@ -3,7 +3,11 @@
 // takes an *Actor; the web middleware puts it in the request context.
 package actor
 
-import "context"
+import (
+	"context"
+
+	"steward.dev/steward/internal/platform/problem"
+)
 
 // Role is one of the roles of API.md.
 type Role string
@@ -63,6 +67,18 @@ func (a *Actor) Can(p Permission) bool {
 		}
 	}
 	return false
+}
+
+// Require is the refusal of an action that needs p: 401 without an actor,
+// 403 when the role is not granted p, nil when it is.
+func Require(a *Actor, p Permission) error {
+	switch {
+	case a == nil:
+		return problem.ErrUnauthenticated
+	case !a.Can(p):
+		return problem.ErrForbidden
+	}
+	return nil
 }
 
 // Scope returns the organisation restriction every store query of customer

@@ -1,6 +1,10 @@
 package actor
 
-import "testing"
+import (
+	"testing"
+
+	"steward.dev/steward/internal/platform/problem"
+)
 
 // TestPermissionTable restates the rows of API.md's role table that are built.
 func TestPermissionTable(t *testing.T) {
@@ -68,5 +72,21 @@ func TestScopes(t *testing.T) {
 	orphan := &Actor{Role: CustomerAdmin}
 	if where, _ := orphan.Scope().Clause("org_id"); where != "1=0" {
 		t.Errorf("a customer without an organisation must see nothing, got %s", where)
+	}
+}
+
+func TestRequireRefusesTheAnonymousAndTheUngranted(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		a    *Actor
+		want error
+	}{
+		{"no one", nil, problem.ErrUnauthenticated},
+		{"a customer", &Actor{Role: CustomerAdmin}, problem.ErrForbidden},
+		{"a vendor_admin", &Actor{Role: VendorAdmin}, nil},
+	} {
+		if got := Require(c.a, EditCatalog); got != c.want {
+			t.Errorf("%s: Require(EditCatalog) = %v, want %v", c.name, got, c.want)
+		}
 	}
 }
