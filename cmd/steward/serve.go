@@ -19,6 +19,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	storageFlags(fs, &cfg)
 	fs.BoolVar(&cfg.Demo, "demo", envBool("DEMO"), "load demo organisations and users (STEWARD_DEMO)")
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC"), "serve /metrics beyond loopback (STEWARD_METRICS_PUBLIC)")
+	fs.BoolVar(&cfg.CommunityRequiresLogin, "community-requires-login", envBool("COMMUNITY_REQUIRES_LOGIN"), "only signed-in people read the help center, questions and courses (STEWARD_COMMUNITY_REQUIRES_LOGIN)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TRUST_PROXY"), "take client addresses from X-Forwarded-For; only behind a reverse proxy (STEWARD_TRUST_PROXY)")
 	smtpFlags(fs, &cfg)
 	fs.Int64Var(&cfg.PatchMaxBytes, "patch-max-bytes", envInt64("PATCH_MAX_BYTES", app.DefaultPatchMaxBytes), "largest patch file accepted, in bytes (STEWARD_PATCH_MAX_BYTES)")

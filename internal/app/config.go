@@ -24,6 +24,9 @@ type Config struct {
 	AdminPassword string
 	MetricsPublic bool // serve /metrics to every address, not only loopback
 	TrustProxy    bool // client addresses come from X-Forwarded-For (behind a reverse proxy)
+	// CommunityRequiresLogin closes the help center, questions and courses
+	// to visitors who are not signed in (open by default).
+	CommunityRequiresLogin bool
 
 	// S3, when its Endpoint is set, keeps file bytes in an S3-compatible
 	// bucket instead of <DataDir>/blobs (what several instances share).

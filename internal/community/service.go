@@ -7,8 +7,10 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"time"
 
 	"steward.dev/steward/internal/audit"
+	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/clock"
 	"steward.dev/steward/internal/platform/db"
@@ -19,12 +21,14 @@ import (
 	"steward.dev/steward/internal/platform/search"
 )
 
-// Service holds the help center's use cases.
+// Service holds the community's use cases: the help center, questions and
+// answers, courses, and the one search over them.
 type Service struct {
 	Store *Store
 	Audit *audit.Recorder
 	Clock clock.Clock
 	Index search.Index
+	deps  Deps
 }
 
 // Deps are what the service is built on.
@@ -33,11 +37,49 @@ type Deps struct {
 	Audit *audit.Recorder
 	Clock clock.Clock
 	Index search.Index
+	// Entitlements answers whether a customer's organisation has the
+	// community service now (entitlement.Service).
+	Entitlements Entitlements
+	// RequireLogin closes the community to visitors who are not signed in;
+	// by default it is readable by anyone.
+	RequireLogin bool
 }
 
-// NewService returns the help center on deps.
+// Entitlements is the part of the entitlement room the community asks.
+type Entitlements interface {
+	Check(ctx context.Context, orgID, service string, at time.Time) (entitlement.Entitlement, error)
+}
+
+// CommunityService is the catalog's code of the community service, which
+// customers need to post.
+const CommunityService = "community"
+
+// NewService returns the community on deps.
 func NewService(d Deps) *Service {
-	return &Service{Store: d.Store, Audit: d.Audit, Clock: d.Clock, Index: d.Index}
+	return &Service{Store: d.Store, Audit: d.Audit, Clock: d.Clock, Index: d.Index, deps: d}
+}
+
+// CanRead says whether the actor may read the community: anyone, signed in
+// or not, unless the setting requires a login (then 401 for a visitor).
+func (s *Service) CanRead(a *actor.Actor) error {
+	if s.deps.RequireLogin && a == nil {
+		return problem.ErrUnauthenticated
+	}
+	return nil
+}
+
+// CanPost says whether the actor may ask, answer, comment and vote: the
+// role must allow it (401 for a visitor, 403 otherwise) and a customer's
+// organisation must have the community service now (403 with the reason).
+func (s *Service) CanPost(ctx context.Context, a *actor.Actor) error {
+	if err := actor.Require(a, actor.PostCommunity); err != nil {
+		return err
+	}
+	if a.IsVendor() {
+		return nil
+	}
+	_, err := s.deps.Entitlements.Check(ctx, a.OrgID, CommunityService, s.Clock.Now())
+	return err
 }
 
 // ArticleDoc is the search document type of help articles.

@@ -52,8 +52,17 @@ var (
 	ManageSigningKeys = vendorAction("manage signing keys")
 	// ManageCalendars: add business-hours calendars and import holiday years.
 	ManageCalendars = vendorAction("manage calendars and holidays")
-	// WriteHelp: write, publish and delete help-center articles and categories.
-	WriteHelp = vendorAction("write and publish help articles", Agent, ProductManager)
+	// WriteHelp: write, publish and delete help-center articles, categories
+	// and courses.
+	WriteHelp = vendorAction("write and publish help articles and courses", Agent, ProductManager)
+	// PostCommunity: ask, answer, comment, vote and follow in the community
+	// and the ideas square; a customer also needs the community entitlement.
+	PostCommunity = vendorAction("post, answer, vote and follow in community and ideas", CustomerAdmin, CustomerMember, Agent, Engineer, ProductManager)
+	// AcceptAnswers: accept an answer to anyone's question (the asker accepts
+	// on their own question without it).
+	AcceptAnswers = vendorAction("accept an answer to any question", Agent, Engineer, ProductManager)
+	// Moderate: hide, lock, close as duplicate and handle reports in the community.
+	Moderate = vendorAction("moderate the community", Agent, ProductManager)
 	// WatchJobs: the console's list of background jobs.
 	WatchJobs = vendorAction("watch background jobs")
 
