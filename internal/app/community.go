@@ -14,4 +14,5 @@ func (a *App) buildCommunity(rec *audit.Recorder, pages *web.Renderer, rt *web.R
 		Index: search.NewDBIndex(a.DB), Entitlements: a.Entitlements, RequireLogin: a.Config.CommunityRequiresLogin})
 	community.NewAPI(a.Community).Routes(rt)
 	community.NewPages(a.Community, pages).Routes(rt)
+	community.NewQAPages(a.Community, pages).Routes(rt)
 }

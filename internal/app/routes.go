@@ -134,6 +134,7 @@ var (
 		entry("/portal", "nav.portal_home", nil),
 		entry("/portal/rescue", "nav.rescue", &actor.ReportRescue),
 		entry("/catalog", "nav.catalog", nil),
+		entry("/community", "nav.community", nil),
 		entry("/help", "nav.help", nil),
 		entry("/lifecycle", "nav.lifecycle", nil),
 		entry("/portal/services", "nav.services", &actor.ReadServices),

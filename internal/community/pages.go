@@ -24,12 +24,6 @@ func NewPages(svc *Service, pages *web.Renderer) *Pages { return &Pages{svc: svc
 
 // Routes registers the pages.
 func (p *Pages) Routes(rt *web.Router) {
-	// The community's front door leads to its first part, the help center,
-	// until the Q&A and courses are built (the catalog links it).
-	rt.Page("GET /community", func(w http.ResponseWriter, r *http.Request) error {
-		http.Redirect(w, r, "/help", http.StatusSeeOther)
-		return nil
-	})
 	rt.Page("GET /help", p.home)
 	rt.Page("GET /help/search", p.search)
 	rt.Page("GET /help/articles/{id}", p.article)

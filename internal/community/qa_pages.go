@@ -1,0 +1,134 @@
+package community
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/problem"
+	"steward.dev/steward/internal/platform/search"
+	"steward.dev/steward/internal/platform/web"
+)
+
+// QAPages are the community's pages for people: the hub at /community with
+// one search over everything, and the questions and answers. Anyone may
+// read them unless the login setting is on; every form posts without
+// JavaScript and comes back with a redirect, or with its errors in place.
+type QAPages struct {
+	svc   *Service
+	pages *web.Renderer
+}
+
+// NewQAPages returns the page handlers.
+func NewQAPages(svc *Service, pages *web.Renderer) *QAPages { return &QAPages{svc: svc, pages: pages} }
+
+// The pages' paths: the community's front door and the ask form.
+const (
+	HubPath = "/community"
+	AskPath = "/community/questions/ask"
+)
+
+// Routes registers the pages.
+func (p *QAPages) Routes(rt *web.Router) {
+	rt.Page("GET "+HubPath, p.hub)
+	rt.Page("GET "+HubPath+"/search", p.search)
+}
+
+// searchTypes are the kinds of documents the hub's search can be narrowed
+// to; "" is everything.
+var searchTypes = []string{"", QuestionDocType, ArticleDoc, CourseDocType}
+
+// The search document types of questions and courses (see the contract in
+// the issue: the index holds "article", "question" and "course").
+const (
+	QuestionDocType = "question"
+	CourseDocType   = "course"
+)
+
+type hubData struct {
+	Categories []CategoryView
+}
+
+// readable returns the reader, after the login setting has had its say (a
+// visitor is sent to log in when the community requires it).
+func (p *QAPages) readable(r *http.Request) (*actor.Actor, error) {
+	a := actor.From(r.Context())
+	return a, p.svc.CanRead(a)
+}
+
+func (p *QAPages) hub(w http.ResponseWriter, r *http.Request) error {
+	if _, err := p.readable(r); err != nil {
+		return err
+	}
+	cats, err := p.svc.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	return p.pages.Render(w, r, http.StatusOK, "qa_hub", hubData{Categories: tree(cats, web.Lang(r.Context()))})
+}
+
+// hubHit is one search result on the hub's search page.
+type hubHit struct {
+	Type, Title, URL string
+	Snippet          template.HTML
+}
+
+// typeTab is one of the search page's tabs narrowing it to a kind.
+type typeTab struct {
+	Type, URL string
+	Current   bool
+}
+
+type hubSearchData struct {
+	Query, Type string
+	Tabs        []typeTab
+	Hits        []hubHit
+	More        string // the next page's address, "" on the last
+	AskURL      string // the ask form with the words searched as the title
+}
+
+// search is the one search over articles, questions and courses. When it
+// finds nothing it says so and offers to ask, with the words as the title.
+func (p *QAPages) search(w http.ResponseWriter, r *http.Request) error {
+	if _, err := p.readable(r); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	text, kind := strings.TrimSpace(q.Get("q")), q.Get("type")
+	if !slices.Contains(searchTypes, kind) {
+		return problem.InvalidField("type", "field.qa_search_type")
+	}
+	d := hubSearchData{Query: text, Type: kind, AskURL: AskPath + "?" + url.Values{"title": {text}}.Encode()}
+	for _, t := range searchTypes {
+		d.Tabs = append(d.Tabs, typeTab{Type: t, URL: searchURL(text, t, ""), Current: t == kind})
+	}
+	if text != "" {
+		res, err := p.svc.Search(r.Context(), search.Query{Text: text, Type: kind, Cursor: q.Get("cursor")}, web.Lang(r.Context()))
+		if err != nil {
+			return err
+		}
+		for _, h := range res.Items {
+			// The index escapes the snippet's text and adds only <mark>.
+			d.Hits = append(d.Hits, hubHit{Type: h.Type, Title: h.Title, URL: h.URL, Snippet: template.HTML(h.Snippet)})
+		}
+		if res.NextCursor != "" {
+			d.More = searchURL(text, kind, res.NextCursor)
+		}
+	}
+	return p.pages.Render(w, r, http.StatusOK, "qa_search", d)
+}
+
+// searchURL is the address of a search page.
+func searchURL(text, kind, cursor string) string {
+	v := url.Values{"q": {text}}
+	if kind != "" {
+		v.Set("type", kind)
+	}
+	if cursor != "" {
+		v.Set("cursor", cursor)
+	}
+	return HubPath + "/search?" + v.Encode()
+}
