@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,17 +64,8 @@ func TestHoldoutRelevance(t *testing.T) {
 	docs := append(evalCorpus(t), holdoutDocs(t)...)
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		put(t, d, docs...)
-		x := NewDBIndex(d)
 		got := evaluate(t, queries, func(q string) []string {
-			res, err := x.Search(context.Background(), Query{Text: q, Limit: 10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []string
-			for _, h := range res.Items {
-				ids = append(ids, h.ID)
-			}
-			return ids
+			return strings.Split(ids(search(t, d, Query{Text: q, Limit: 10})), ",")
 		})
 		t.Logf("held out: %d queries, %d documents", len(queries), len(docs))
 		t.Logf("held out: first relevant in top 3 %.3f  Recall@5 %.3f  nDCG@10 %.3f", got.top3, got.recall5, got.ndcg10)
