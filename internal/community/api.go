@@ -8,8 +8,9 @@ import (
 	"steward.dev/steward/internal/platform/web"
 )
 
-// API holds the help center's JSON handlers. Reading needs no login; writing
-// needs actor.WriteHelp, checked before the body is read.
+// API holds the help center's JSON handlers. Reading needs no login unless
+// the community's setting requires one; writing needs actor.WriteHelp,
+// checked before the body is read.
 type API struct{ svc *Service }
 
 // NewAPI returns the handlers on svc.
@@ -17,15 +18,15 @@ func NewAPI(svc *Service) *API { return &API{svc: svc} }
 
 // Routes registers the endpoints.
 func (h *API) Routes(rt *web.Router) {
-	rt.API("GET /api/v1/help/categories", h.categories)
+	rt.API("GET /api/v1/help/categories", readable(h.svc, h.categories))
 	rt.API("POST /api/v1/help/categories", write(h, func(r *http.Request, a *actor.Actor, in CategoryInput) (any, error) {
 		return h.svc.CreateCategory(r.Context(), a, in)
 	}))
-	rt.API("GET /api/v1/help/articles", h.articles)
+	rt.API("GET /api/v1/help/articles", readable(h.svc, h.articles))
 	rt.API("POST /api/v1/help/articles", write(h, func(r *http.Request, a *actor.Actor, in ArticleInput) (any, error) {
 		return h.svc.CreateArticle(r.Context(), a, in)
 	}))
-	rt.API("GET /api/v1/help/articles/{id}", h.article)
+	rt.API("GET /api/v1/help/articles/{id}", readable(h.svc, h.article))
 	rt.API("PATCH /api/v1/help/articles/{id}", write(h, func(r *http.Request, a *actor.Actor, in ArticlePatch) (any, error) {
 		return h.svc.UpdateArticle(r.Context(), a, r.PathValue("id"), in)
 	}))
@@ -36,23 +37,34 @@ func (h *API) Routes(rt *web.Router) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}))
-	rt.API("GET /api/v1/search", h.search)
+	rt.API("GET /api/v1/search", readable(h.svc, h.search))
 }
 
-func (h *API) categories(w http.ResponseWriter, r *http.Request) error {
+// readable serves a read of the community to whoever may read it: anyone,
+// unless the setting requires a login (then 401, or the login page).
+func readable(svc *Service, read web.ActorHandler) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a := actor.From(r.Context())
+		if err := svc.CanRead(a); err != nil {
+			return err
+		}
+		return read(w, r, a)
+	}
+}
+
+func (h *API) categories(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {
 	list, err := h.svc.Categories(r.Context())
 	return web.Respond(w, http.StatusOK, web.List[Category]{Items: list}, err)
 }
 
-func (h *API) articles(w http.ResponseWriter, r *http.Request) error {
-	a := actor.From(r.Context())
+func (h *API) articles(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	return web.ServeList(w, r, func(after string, limit int) ([]Article, error) {
 		return h.svc.Articles(r.Context(), a, ArticleFilter{Category: r.URL.Query().Get("category"), After: after, Limit: limit + 1})
 	}, func(a Article) string { return a.ID })
 }
 
-func (h *API) article(w http.ResponseWriter, r *http.Request) error {
-	art, err := h.svc.Article(r.Context(), actor.From(r.Context()), r.PathValue("id"))
+func (h *API) article(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	art, err := h.svc.ArticleDetail(r.Context(), a, r.PathValue("id"))
 	return web.Respond(w, http.StatusOK, art, err)
 }
 
@@ -66,7 +78,7 @@ type hit struct {
 	Score   float64 `json:"score"`
 }
 
-func (h *API) search(w http.ResponseWriter, r *http.Request) error {
+func (h *API) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {
 	q := r.URL.Query()
 	res, err := h.svc.Search(r.Context(), search.Query{Text: q.Get("q"), Type: q.Get("type"), Product: q.Get("product"),
 		Version: q.Get("version"), Cursor: q.Get("cursor")}, web.Lang(r.Context()))

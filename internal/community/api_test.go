@@ -104,7 +104,7 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 		if len(en) == 0 || en[0]["title"] != "When the bank returns a direct-link payment" {
 			t.Errorf("an English reader's hit is not titled in English: %v", en)
 		}
-		if n, err := e.App.Community.Store.Revisions(context.Background(), art.ID); err != nil || n != 1 {
+		if n, err := e.App.Community.Store.ArticleRevisionCount(context.Background(), art.ID); err != nil || n != 1 {
 			t.Errorf("revisions after one change: %d %v", n, err)
 		}
 

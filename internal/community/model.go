@@ -55,6 +55,12 @@ type Article struct {
 	UpdatedBy string    `json:"updated_by"`
 }
 
+// ArticleDetail is an article as its page and the API show it.
+type ArticleDetail struct {
+	Article
+	Related []RelatedArticle `json:"related"`
+}
+
 // HTMLText is the rendered, sanitised body in each language.
 type HTMLText struct {
 	Zh template.HTML `json:"zh"`

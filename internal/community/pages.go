@@ -12,8 +12,9 @@ import (
 	"steward.dev/steward/internal/platform/web"
 )
 
-// Pages holds the help center's public pages. No login is needed; vendor
-// staff who write the help center also see drafts.
+// Pages holds the help center's public pages. No login is needed unless the
+// community's setting requires one; vendor staff who write the help center
+// also see drafts.
 type Pages struct {
 	svc   *Service
 	pages *web.Renderer
@@ -24,10 +25,10 @@ func NewPages(svc *Service, pages *web.Renderer) *Pages { return &Pages{svc: svc
 
 // Routes registers the pages.
 func (p *Pages) Routes(rt *web.Router) {
-	rt.Page("GET /help", p.home)
-	rt.Page("GET /help/search", p.search)
-	rt.Page("GET /help/articles/{id}", p.article)
-	rt.Page("GET /help/{category}", p.category)
+	rt.Page("GET /help", readable(p.svc, p.home))
+	rt.Page("GET /help/search", readable(p.svc, p.search))
+	rt.Page("GET /help/articles/{id}", readable(p.svc, p.article))
+	rt.Page("GET /help/{category}", readable(p.svc, p.category))
 	rt.Page("GET /console/help", p.console)
 	rt.Page("POST /console/help", p.save)
 	rt.Page("GET /console/help/{id}", p.editForm)
@@ -52,11 +53,12 @@ type ArticleLink struct {
 
 // ArticleView is an article's page in the reader's language.
 type ArticleView struct {
-	Article  Article
+	Article  ArticleDetail
 	Title    string
 	Body     template.HTML
 	English  bool // the English text is shown
 	Category CategoryView
+	Related  []ArticleLink
 }
 
 // Hit is a search result with its snippet marked up.
@@ -82,20 +84,20 @@ type searchData struct {
 	NextCursor string
 }
 
-func (p *Pages) home(w http.ResponseWriter, r *http.Request) error {
+func (p *Pages) home(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	lang := web.Lang(r.Context())
 	cats, err := p.svc.Categories(r.Context())
 	if err != nil {
 		return err
 	}
-	recent, err := p.svc.Articles(r.Context(), actor.From(r.Context()), ArticleFilter{Limit: recentCount})
+	recent, err := p.svc.Articles(r.Context(), a, ArticleFilter{Limit: recentCount})
 	if err != nil {
 		return err
 	}
 	return p.pages.Render(w, r, http.StatusOK, "help", homeData{Categories: tree(cats, lang), Recent: links(recent, lang)})
 }
 
-func (p *Pages) category(w http.ResponseWriter, r *http.Request) error {
+func (p *Pages) category(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	lang := web.Lang(r.Context())
 	c, err := p.svc.Category(r.Context(), r.PathValue("category"))
 	if err != nil {
@@ -113,7 +115,7 @@ func (p *Pages) category(w http.ResponseWriter, r *http.Request) error {
 			data.Parent = &v
 		}
 	}
-	list, err := p.svc.Articles(r.Context(), actor.From(r.Context()), ArticleFilter{Category: c.Slug, Limit: 200})
+	list, err := p.svc.Articles(r.Context(), a, ArticleFilter{Category: c.Slug, Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -121,9 +123,9 @@ func (p *Pages) category(w http.ResponseWriter, r *http.Request) error {
 	return p.pages.Render(w, r, http.StatusOK, "help_category", data)
 }
 
-func (p *Pages) article(w http.ResponseWriter, r *http.Request) error {
+func (p *Pages) article(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	lang := web.Lang(r.Context())
-	art, err := p.svc.Article(r.Context(), actor.From(r.Context()), r.PathValue("id"))
+	art, err := p.svc.ArticleDetail(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -136,10 +138,13 @@ func (p *Pages) article(w http.ResponseWriter, r *http.Request) error {
 	if english {
 		v.Title, v.Body = art.Title.In(lang), art.HTML.En
 	}
+	for _, rel := range art.Related {
+		v.Related = append(v.Related, ArticleLink{ID: rel.ID, Title: rel.Title.In(lang)})
+	}
 	return p.pages.Render(w, r, http.StatusOK, "help_article", v)
 }
 
-func (p *Pages) search(w http.ResponseWriter, r *http.Request) error {
+func (p *Pages) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	data := searchData{Query: q}
 	if q != "" {

@@ -272,6 +272,17 @@ func (s *Service) Article(ctx context.Context, a *actor.Actor, articleID string)
 	return render(art), nil
 }
 
+// ArticleDetail returns an article as its page shows it, with related
+// articles; like Article, a draft is 404 for anyone but vendor staff.
+func (s *Service) ArticleDetail(ctx context.Context, a *actor.Actor, articleID string) (ArticleDetail, error) {
+	art, err := s.Article(ctx, a, articleID)
+	if err != nil {
+		return ArticleDetail{}, err
+	}
+	rel, err := s.related(ctx, art)
+	return ArticleDetail{Article: art, Related: rel}, err
+}
+
 // Articles lists a page of articles newest first: drafts too for vendor staff.
 func (s *Service) Articles(ctx context.Context, a *actor.Actor, f ArticleFilter) ([]Article, error) {
 	f.Drafts = a.Can(actor.WriteHelp)
@@ -311,10 +322,39 @@ func (s *Service) reindex(ctx context.Context, tx *db.Tx, art Article) error {
 	if art.Status != Published {
 		return s.Index.Delete(ctx, tx, ArticleDoc, art.ID)
 	}
-	return s.Index.Put(ctx, tx, search.Doc{Type: ArticleDoc, ID: art.ID, Product: art.Product, Versions: art.Versions,
+	return s.Index.Put(ctx, tx, articleDoc(art))
+}
+
+// articleDoc is what the index holds of a published article: both
+// languages' titles, then its tags and both bodies as plain text.
+func articleDoc(art Article) search.Doc {
+	return search.Doc{Type: ArticleDoc, ID: art.ID, Product: art.Product, Versions: art.Versions,
 		Title: strings.TrimSpace(art.Title.Zh + " " + art.Title.En),
 		Body:  strings.Join(append(append([]string{}, art.Tags...), plain(art.Body.Zh), plain(art.Body.En)), "\n"),
-		URL:   art.URL(), UpdatedAt: art.UpdatedAt})
+		URL:   art.URL(), UpdatedAt: art.UpdatedAt}
+}
+
+// docsPage is how many articles ArticleDocs reads at a time.
+const docsPage = 200
+
+// ArticleDocs hands every published article's search document to put, as
+// reindex would write it, for rebuilding the index.
+func (s *Service) ArticleDocs(ctx context.Context, put func(search.Doc) error) error {
+	for after := ""; ; {
+		page, err := s.Store.Articles(ctx, ArticleFilter{After: after, Limit: docsPage})
+		if err != nil {
+			return err
+		}
+		for _, art := range page {
+			if err := put(articleDoc(art)); err != nil {
+				return err
+			}
+		}
+		if len(page) < docsPage {
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 // render fills the article's HTML from its Markdown.

@@ -114,8 +114,8 @@ func (s *Store) DeleteArticle(ctx context.Context, tx *db.Tx, id string) error {
 	return err
 }
 
-// Revisions counts an article's kept revisions.
-func (s *Store) Revisions(ctx context.Context, id string) (int, error) {
+// ArticleRevisionCount counts an article's kept revisions.
+func (s *Store) ArticleRevisionCount(ctx context.Context, id string) (int, error) {
 	var n int
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM help_article_revisions WHERE article_id = ?`, id).Scan(&n)
 	return n, err
