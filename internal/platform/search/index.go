@@ -74,10 +74,31 @@ var ErrBadCursor = errors.New("search: bad cursor")
 
 // DBIndex is the Index inside the application's database: FTS5 with bm25 on
 // SQLite, a tsvector with a GIN index and ts_rank_cd on PostgreSQL.
-type DBIndex struct{ db *db.DB }
+type DBIndex struct {
+	db    *db.DB
+	stats statsCache
+	// budget bounds the documents one search ranks (estimated); see plan.
+	budget int
+}
 
-// NewDBIndex returns the index stored in d (migration 00018).
-func NewDBIndex(d *db.DB) *DBIndex { return &DBIndex{db: d} }
+// NewDBIndex returns the index stored in d (migrations 00018 and 00023).
+func NewDBIndex(d *db.DB) *DBIndex {
+	budget := sqliteBudget
+	if d.Dialect() == db.Postgres {
+		budget = postgresBudget
+	}
+	return &DBIndex{db: d, budget: budget}
+}
+
+// How many matching documents a search may rank, by the estimate of its terms'
+// document counts (see plan): ranking is what a search spends its time on,
+// roughly linearly in the matches. PostgreSQL reads each match's row and its
+// compressed tsvector to rank it, several times what FTS5's bm25 costs.
+// Measured at 100,000 documents (docs/benchmarks.md "Search").
+const (
+	sqliteBudget   = 2500
+	postgresBudget = 600
+)
 
 // titleWeight is how much more a term in the title counts than one in the
 // body on SQLite; PostgreSQL's ts_rank_cd weighs A (title) 1.0 and B 0.4.
@@ -120,15 +141,23 @@ func (x *DBIndex) Put(ctx context.Context, tx *db.Tx, d Doc) error {
 		seq, titleTerms, bodyTerms); err != nil {
 		return fmt.Errorf("index %s %s: %w", d.Type, d.ID, err)
 	}
+	if _, err := tx.Exec(ctx, `INSERT INTO search_rank (seq, type, org_id, product, versions, boost)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO UPDATE SET type = excluded.type, org_id = excluded.org_id,
+		product = excluded.product, versions = excluded.versions, boost = excluded.boost`,
+		seq, d.Type, d.OrgID, d.Product, versions, boost); err != nil {
+		return fmt.Errorf("index %s %s: %w", d.Type, d.ID, err)
+	}
 	return nil
 }
 
 // Delete removes a document; deleting one that is not there is not an error.
 func (x *DBIndex) Delete(ctx context.Context, tx *db.Tx, docType, id string) error {
 	if tx.Dialect() == db.SQLite {
-		if _, err := tx.Exec(ctx, `DELETE FROM search_fts WHERE rowid IN
-			(SELECT seq FROM search_docs WHERE type = ? AND id = ?)`, docType, id); err != nil {
-			return fmt.Errorf("unindex %s %s: %w", docType, id, err)
+		for _, table := range []string{"search_fts WHERE rowid", "search_rank WHERE seq"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` IN
+				(SELECT seq FROM search_docs WHERE type = ? AND id = ?)`, docType, id); err != nil {
+				return fmt.Errorf("unindex %s %s: %w", docType, id, err)
+			}
 		}
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM search_docs WHERE type = ? AND id = ?`, docType, id); err != nil {
@@ -160,23 +189,39 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	}
 	// A question is a few dozen terms; a pasted page would only make the query slow.
 	terms = terms[:min(len(terms), maxQueryTerms)]
-	// Terms hold letters and digits only, so quoting them needs no escaping.
-	quote, or := `'`, " | "
+	stats, err := x.stats.get(ctx, x.db)
+	if err != nil {
+		return Results{}, err
+	}
+	p := plan(terms, stats, x.budget)
+	var from, rank string
+	var matchArgs []any
 	if x.db.Dialect() == db.SQLite {
-		quote, or = `"`, " OR "
-	}
-	quoted := make([]string, len(terms))
-	for i, t := range terms {
-		quoted[i] = quote + t + quote
-	}
-	match := strings.Join(quoted, or)
-	from := `search_fts JOIN search_docs d ON d.seq = search_fts.rowid WHERE search_fts MATCH ?`
-	rank := fmt.Sprintf(`-bm25(search_fts, %g, 1.0)`, titleWeight)
-	if x.db.Dialect() == db.Postgres {
-		from = `search_docs d, to_tsquery('simple', ?) query WHERE d.terms @@ query`
+		from = `search_fts JOIN search_rank d ON d.seq = search_fts.rowid WHERE search_fts MATCH ?`
+		rank = fmt.Sprintf(`-bm25(search_fts, %g, 1.0)`, titleWeight)
+		match := orTerms(p.anywhere, `"`, " OR ", "")
+		if len(p.titles) > 0 {
+			match += ` OR title_terms : (` + orTerms(p.titles, `"`, " OR ", "") + `)`
+		}
+		matchArgs = []any{match}
+	} else {
 		// Normalisation 1 divides by 1 + log(length), so long bodies do not
-		// win by repeating common words.
-		rank = `ts_rank_cd(d.terms, query, 1)`
+		// win by repeating common words; a common term counts in titles only
+		// (weight A), as it is searched.
+		all := orTerms(p.anywhere, `'`, " | ", "")
+		if len(p.titles) > 0 {
+			all += " | " + orTerms(p.titles, `'`, " | ", ":A")
+		}
+		from = `search_docs d WHERE d.terms @@ to_tsquery('simple', ?)`
+		matchArgs = []any{all, orTerms(p.anywhere, `'`, " | ", "")}
+		if len(p.titles) > 0 {
+			// The title's own GIN index finds them without reading every
+			// document that holds a common term somewhere.
+			from = `search_docs d WHERE (d.terms @@ to_tsquery('simple', ?) OR
+				to_tsvector('simple', d.title_terms) @@ to_tsquery('simple', ?))`
+			matchArgs = append(matchArgs, orTerms(p.titles, `'`, " | ", ""))
+		}
+		rank = `ts_rank_cd(d.terms, to_tsquery('simple', ?), 1)`
 	}
 	where, args := filters(q)
 	// Rank every match by its sequence number alone, then read the text of
@@ -186,7 +231,7 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 		FROM (SELECT d.seq, `+rank+` * d.boost AS score FROM `+from+where+`
 			ORDER BY score DESC, d.seq LIMIT ? OFFSET ?) page
 		JOIN search_docs doc ON doc.seq = page.seq ORDER BY page.score DESC, page.seq`,
-		append(append([]any{match}, args...), limit+1, offset)...)
+		append(append(matchArgs, args...), limit+1, offset)...)
 	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}

@@ -212,3 +212,30 @@ func TestSnippetEscapesAndMarks(t *testing.T) {
 		t.Errorf("long text: Snippet = %q", got)
 	}
 }
+
+func TestLargeIndexRanksRareTermsAnywhereAndCommonOnesInTitles(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		var docs []Doc
+		for i := range 20 {
+			docs = append(docs, Doc{Type: "article", ID: fmt.Sprint("common", i), Title: "操作说明", Body: "凭证录入以后保存", UpdatedAt: when})
+		}
+		docs = append(docs,
+			Doc{Type: "article", ID: "rare", Title: "操作说明", Body: "凭证反审核的步骤", UpdatedAt: when},
+			Doc{Type: "article", ID: "titled", Title: "凭证打印", Body: "选择打印模板", UpdatedAt: when})
+		put(t, d, docs...)
+		x := NewDBIndex(d)
+		if res, err := x.Search(context.Background(), Query{Text: "凭证 反审核", Limit: 50}); err != nil || len(res.Items) != 22 {
+			t.Fatalf("a small index ranks every match: %d hits, err %v", len(res.Items), err)
+		}
+		// As if the index were large: 凭证 is in most documents, beyond what a
+		// search may rank anywhere, but its title matches fit.
+		x.budget = 5
+		res, err := x.Search(context.Background(), Query{Text: "凭证 反审核", Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(res); got != "rare,titled" && got != "titled,rare" {
+			t.Errorf("got %s, want the document with the rare term and the one with the common term in its title", got)
+		}
+	})
+}

@@ -49,7 +49,7 @@ var (
 )
 
 // SQLite returns a fresh migrated SQLite database in the test's temp dir.
-func SQLite(t *testing.T) *db.DB {
+func SQLite(t testing.TB) *db.DB {
 	t.Helper()
 	sqliteOnce.Do(func() { sqliteTemplate, sqliteErr = buildSQLiteTemplate() })
 	if sqliteErr != nil {
@@ -112,7 +112,7 @@ var (
 )
 
 // Postgres returns a fresh migrated database on the server in STEWARD_TEST_PG.
-func Postgres(t *testing.T) *db.DB {
+func Postgres(t testing.TB) *db.DB {
 	t.Helper()
 	serverURL := os.Getenv(PostgresEnv)
 	if serverURL == "" {
