@@ -22,6 +22,7 @@ Usage:
   steward migrate  [--data DIR] [--database-url URL]
   steward user add --email E --name N --role R [--org ORG_ID] [--locale zh-CN|en]   (password on stdin)
   steward backup   FILE [--data DIR]
+  steward search rebuild [--data DIR] [--database-url URL]
   steward patch publish --server URL --product P --number N --type T --title-zh T --title-en T FILE...
   steward patch verify  [--server URL] [--keys URL|FILE] FILE
   steward license verify [--server URL] [--keys URL|FILE] [--revoked URL|FILE] FILE
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return userAdd(ctx, args[2:], stdin, stdout)
 	case "backup":
 		return backup(ctx, args[1:], stdout)
+	case "search":
+		return searchCommand(ctx, args[1:], stdout)
 	case "patch":
 		return patchCommand(ctx, args[1:], stdout)
 	case "license":

@@ -27,6 +27,7 @@ import (
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/jobs"
 	"steward.dev/steward/internal/platform/notify"
+	"steward.dev/steward/internal/platform/search"
 	"steward.dev/steward/internal/platform/signing"
 	"steward.dev/steward/internal/platform/web"
 	webfiles "steward.dev/steward/web"
@@ -229,6 +230,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go search.Warm() // the dictionary loads beside the first requests, not before them
 	defer a.runJobs(ctx)()
 	defer a.flushDownloads(ctx)()
 	if ready != nil {

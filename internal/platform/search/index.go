@@ -57,6 +57,8 @@ type Results struct {
 type Index interface {
 	Put(ctx context.Context, tx *db.Tx, d Doc) error
 	Delete(ctx context.Context, tx *db.Tx, docType, id string) error
+	// Clear removes every document of docType and says how many there were.
+	Clear(ctx context.Context, tx *db.Tx, docType string) (int, error)
 	Search(ctx context.Context, q Query) (Results, error)
 }
 
@@ -152,18 +154,36 @@ func (x *DBIndex) Put(ctx context.Context, tx *db.Tx, d Doc) error {
 
 // Delete removes a document; deleting one that is not there is not an error.
 func (x *DBIndex) Delete(ctx context.Context, tx *db.Tx, docType, id string) error {
-	if tx.Dialect() == db.SQLite {
-		for _, table := range []string{"search_fts WHERE rowid", "search_rank WHERE seq"} {
-			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` IN
-				(SELECT seq FROM search_docs WHERE type = ? AND id = ?)`, docType, id); err != nil {
-				return fmt.Errorf("unindex %s %s: %w", docType, id, err)
-			}
-		}
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_docs WHERE type = ? AND id = ?`, docType, id); err != nil {
+	if _, err := remove(ctx, tx, `type = ? AND id = ?`, docType, id); err != nil {
 		return fmt.Errorf("unindex %s %s: %w", docType, id, err)
 	}
 	return nil
+}
+
+// Clear removes every document of docType.
+func (x *DBIndex) Clear(ctx context.Context, tx *db.Tx, docType string) (int, error) {
+	n, err := remove(ctx, tx, `type = ?`, docType)
+	if err != nil {
+		return 0, fmt.Errorf("unindex the %s documents: %w", docType, err)
+	}
+	return n, nil
+}
+
+// remove deletes the documents matching where, from every table that holds them.
+func remove(ctx context.Context, tx *db.Tx, where string, args ...any) (int, error) {
+	if tx.Dialect() == db.SQLite {
+		for _, table := range []string{"search_fts WHERE rowid", "search_rank WHERE seq"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` IN (SELECT seq FROM search_docs WHERE `+where+`)`, args...); err != nil {
+				return 0, err
+			}
+		}
+	}
+	res, err := tx.Exec(ctx, `DELETE FROM search_docs WHERE `+where, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // Search ORs the query's terms, so that a question asked in other words still
