@@ -11,8 +11,11 @@ import (
 // application's database.
 func (a *App) buildCommunity(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) {
 	a.Community = community.NewService(community.Deps{Store: community.NewStore(a.DB), Audit: rec, Clock: a.Config.Clock,
-		Index: search.NewDBIndex(a.DB), Entitlements: a.Entitlements, RequireLogin: a.Config.CommunityRequiresLogin})
+		Index: search.NewDBIndex(a.DB), Entitlements: a.Entitlements, RequireLogin: a.Config.CommunityRequiresLogin,
+		Blobs: a.Blobs})
 	community.NewAPI(a.Community).Routes(rt)
+	community.NewCourseAPI(a.Community).Routes(rt)
 	community.NewPages(a.Community, pages).Routes(rt)
+	community.NewCoursePages(a.Community, pages).Routes(rt)
 	community.NewQAPages(a.Community, pages).Routes(rt)
 }

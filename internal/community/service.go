@@ -12,6 +12,7 @@ import (
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/clock"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/i18n"
@@ -43,6 +44,8 @@ type Deps struct {
 	// RequireLogin closes the community to visitors who are not signed in;
 	// by default it is readable by anyone.
 	RequireLogin bool
+	// Blobs keeps the bytes of the files handed out with lessons.
+	Blobs blob.Store
 }
 
 // Entitlements is the part of the entitlement room the community asks.
@@ -304,13 +307,13 @@ func (s *Service) Search(ctx context.Context, q search.Query, lang i18n.Lang) (s
 	}
 	var ids []string
 	for _, h := range res.Items {
-		if h.Type == ArticleDoc {
+		if h.Type == ArticleDoc || h.Type == CourseDoc {
 			ids = append(ids, h.ID)
 		}
 	}
 	titles, err := s.Store.Titles(ctx, ids)
 	for i, h := range res.Items {
-		if t, ok := titles[h.ID]; ok && h.Type == ArticleDoc {
+		if t, ok := titles[h.ID]; ok {
 			res.Items[i].Title = t.In(lang)
 		}
 	}

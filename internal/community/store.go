@@ -158,12 +158,14 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, error
 	return db.QueryAll(ctx, s.db, scanArticle, query, append(args, f.Limit)...)
 }
 
-// Titles returns the titles of the articles named, by id.
+// Titles returns the titles of the articles and courses named, by id (ids
+// are unique across both by their prefixes).
 func (s *Store) Titles(ctx context.Context, ids []string) (map[string]Text, error) {
 	titles := make(map[string]Text, len(ids))
 	if len(ids) == 0 {
 		return titles, nil
 	}
+	in := "(?" + strings.Repeat(", ?", len(ids)-1) + ")"
 	type titled struct {
 		id    string
 		title Text
@@ -171,7 +173,8 @@ func (s *Store) Titles(ctx context.Context, ids []string) (map[string]Text, erro
 	rows, err := db.QueryAll(ctx, s.db, func(row db.Scanner) (titled, error) {
 		var t titled
 		return t, row.Scan(&t.id, &t.title.Zh, &t.title.En)
-	}, "SELECT id, title_zh, title_en FROM help_articles WHERE id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", anys(ids)...)
+	}, "SELECT id, title_zh, title_en FROM help_articles WHERE id IN "+in+" UNION ALL SELECT id, title_zh, title_en FROM courses WHERE id IN "+in,
+		append(anys(ids), anys(ids)...)...)
 	for _, t := range rows {
 		titles[t.id] = t.title
 	}
