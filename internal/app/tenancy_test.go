@@ -63,11 +63,19 @@ func TestAnotherOrganisationsAnythingIsNotFound(t *testing.T) {
 		// leaves them out.
 		// Help articles are public too (internal/community's tests check
 		// that drafts stay hidden and only vendor staff write), and so are
+		// the community's questions, answers and comments, which customers
+		// of every organisation read and answer (its tests check who may
+		// accept, edit and moderate, and that hidden posts stay hidden), and
 		// courses and learning paths; a person's course progress is named by
 		// no path and is their own (course_api_test.go: another's is 404).
 		catalogPublic := func(path string) bool {
-			return strings.HasPrefix(path, "/api/v1/catalog/") || strings.HasPrefix(path, "/api/v1/help/") ||
-				strings.HasPrefix(path, "/api/v1/courses/") || strings.HasPrefix(path, "/api/v1/learning-paths/")
+			for _, prefix := range []string{"/api/v1/catalog/", "/api/v1/help/", "/api/v1/questions/", "/api/v1/answers/", "/api/v1/posts/",
+				"/api/v1/courses/", "/api/v1/learning-paths/"} {
+				if strings.HasPrefix(path, prefix) {
+					return true
+				}
+			}
+			return false
 		}
 
 		// Patches are the vendor's objects too, with public metadata

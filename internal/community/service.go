@@ -11,6 +11,7 @@ import (
 
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/entitlement"
+	"steward.dev/steward/internal/notice"
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/blob"
 	"steward.dev/steward/internal/platform/clock"
@@ -18,6 +19,7 @@ import (
 	"steward.dev/steward/internal/platform/i18n"
 	"steward.dev/steward/internal/platform/id"
 	"steward.dev/steward/internal/platform/markdown"
+	"steward.dev/steward/internal/platform/notify"
 	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/search"
 )
@@ -44,6 +46,12 @@ type Deps struct {
 	// RequireLogin closes the community to visitors who are not signed in;
 	// by default it is readable by anyone.
 	RequireLogin bool
+	// Notices and Notify tell an asker of answers and an answerer of their
+	// answer accepted (the inbox and e-mail); People gives the e-mail
+	// addresses of the users named (the live ones).
+	Notices *notice.Service
+	Notify  *notify.Notifier
+	People  func(ctx context.Context, userIDs []string) ([]notify.Address, error)
 	// Blobs keeps the bytes of the files handed out with lessons.
 	Blobs blob.Store
 }
