@@ -106,7 +106,7 @@ var synonyms = sync.OnceValue(func() []synonym {
 		}
 		var group []string
 		for _, p := range phrases {
-			group = append(group, Terms(p)...)
+			group = append(group, phraseTerms(p)...)
 		}
 		for _, p := range phrases {
 			latin := !strings.ContainsFunc(p, func(r rune) bool { return unicode.Is(unicode.Han, r) })
@@ -116,12 +116,42 @@ var synonyms = sync.OnceValue(func() []synonym {
 	return all
 })
 
+// phraseTerms are the terms that find a synonym's phrase: its words as the
+// dictionary cuts it, without the smaller words inside them or stray single
+// characters, which would match much that has nothing to do with it (开红票
+// adds 红票, not 开, 红 and 票).
+func phraseTerms(phrase string) []string {
+	var terms []string
+	forEachRun(phrase, func(run string, han bool) {
+		if !han {
+			terms = append(terms, stem(run))
+			return
+		}
+		words := segmenter().Cut(run, false)
+		for _, w := range words {
+			if !chineseStopWords[w] && (len(words) == 1 || utf8.RuneCountInString(w) > 1) {
+				terms = append(terms, w)
+			}
+		}
+	})
+	return terms
+}
+
 // QueryTerms are the terms to search for: those of text, each once, plus the
 // terms of every synonym group one of whose phrases text contains (Chinese as
 // a substring, English as words), so that 取消审核 also finds 反审核.
 func QueryTerms(text string) []string {
 	terms := Terms(text)
 	own := slices.Clone(terms)
+	forEachRun(text, func(run string, han bool) {
+		if han {
+			for _, w := range segmenter().CutAll(run) {
+				if utf8.RuneCountInString(w) > 1 && !chineseStopWords[w] {
+					terms = append(terms, w)
+				}
+			}
+		}
+	})
 	lower := strings.ToLower(text)
 	for _, s := range synonyms() {
 		if s.latin && slices.Contains(own, stem(s.phrase)) || !s.latin && strings.Contains(lower, s.phrase) {
@@ -202,7 +232,9 @@ var englishStopWords = setOf(`a an and are as at be but by can do does for from 
 var chineseStopWords = setOf(`的 了 是 在 和 与 或 就 都 也 还 又 吗 呢 吧 啊 呀 哦 嘛 么 着 过 把 被 让 给 对 从 向
 	我 我们 你 你们 他 她 它 他们 这 那 这个 那个 这些 那些 什么 怎么 怎样 怎么办 如何 为什么 为何 哪 哪里 哪个
 	一个 一下 有 没有 没 不 能 能否 可以 可否 是否 要 需要 想 请问 请 谢谢 大家 各位 一直 总是 时候 时 后 之后 以后
-	里 中 上 下 个 及 等 而 但 但是 如果 因为 所以 然后 现在 已经 出现 问题 一些 有没有 会 该`)
+	里 中 上 下 个 及 等 而 但 但是 如果 因为 所以 然后 现在 已经 出现 问题 一些 有没有 会 该
+	咋 咋办 咋弄 怎么弄 怎么样 怎么回事 会不会 能不能 是不是 要不要 哪些 什么样 请教 求助 在线等 麻烦
+	帮忙 问下 问一下`)
 
 func setOf(words string) map[string]bool {
 	set := map[string]bool{}

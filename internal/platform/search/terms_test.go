@@ -108,3 +108,21 @@ func FuzzTerms(f *testing.F) {
 		}
 	})
 }
+
+func TestQueryTermsFindWordsAcrossAMisCut(t *testing.T) {
+	// The dictionary cuts 科目录 as 科 + 目录; the query also looks for 科目,
+	// which is what the person meant and what documents about it hold.
+	if got := QueryTerms("科目录错了"); !slices.Contains(got, "科目") {
+		t.Errorf("QueryTerms lacks 科目: %q", got)
+	}
+	// A synonym adds its phrases' words, not their single characters.
+	got := QueryTerms("冲红以后")
+	if !slices.Contains(got, "红字发票") {
+		t.Errorf("QueryTerms lacks the synonym 红字发票: %q", got)
+	}
+	for _, noise := range []string{"开", "红", "票"} {
+		if slices.Contains(got, noise) {
+			t.Errorf("QueryTerms adds the single character %q of a synonym: %q", noise, got)
+		}
+	}
+}
