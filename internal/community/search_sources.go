@@ -8,5 +8,7 @@ import "steward.dev/steward/internal/platform/search"
 func (s *Service) SearchSources() []search.Source {
 	return []search.Source{
 		{Type: ArticleDoc, Docs: s.ArticleDocs},
+		{Type: QuestionDoc, Docs: s.QuestionDocs},
+		{Type: CourseDoc, Docs: s.CourseDocs},
 	}
 }
