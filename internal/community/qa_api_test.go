@@ -10,7 +10,9 @@ import (
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/app/apptest"
+	"steward.dev/steward/internal/community"
 	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/search"
 )
 
 // mustCreate sends req and returns the created object, failing unless 201.
@@ -35,14 +37,6 @@ func thread(t *testing.T, e *apptest.Env, token, questionID string) (question ma
 		answers = append(answers, a.(map[string]any))
 	}
 	return body["question"].(map[string]any), answers
-}
-
-func answerIDs(answers []map[string]any) []string {
-	var ids []string
-	for _, a := range answers {
-		ids = append(ids, a["id"].(string))
-	}
-	return ids
 }
 
 func TestQuestionJourneyAskAnswerAcceptVoteModerate(t *testing.T) {
@@ -127,6 +121,13 @@ func TestQuestionJourneyAskAnswerAcceptVoteModerate(t *testing.T) {
 			{Name: "asker accepts the peer's", Req: req{Method: "POST", Path: "/api/v1/answers/" + peerID + "/accept", Token: asker, Body: "{}"}, Status: http.StatusOK},
 			{Name: "asker moves it to the staff answer", Req: req{Method: "POST", Path: "/api/v1/answers/" + staffID + "/accept", Token: asker}, Status: http.StatusOK},
 		})
+		acceptedNotice := false
+		for _, n := range e.Do(req{Method: "GET", Path: "/api/v1/notices", Token: agent}).Items() {
+			acceptedNotice = acceptedNotice || n["link"] == "/community/questions/"+qid+"#"+staffID
+		}
+		if !acceptedNotice {
+			t.Errorf("the answerer is not told their answer was accepted")
+		}
 		question, answers := thread(t, e, "", qid)
 		if question["accepted_answer_id"] != staffID || len(answers) != 2 || answers[0]["id"] != staffID || answers[0]["accepted"] != true || answers[1]["accepted"] != false {
 			t.Errorf("after moving the acceptance: %v %v", question["accepted_answer_id"], answers)
@@ -162,6 +163,17 @@ func TestQuestionJourneyAskAnswerAcceptVoteModerate(t *testing.T) {
 		// Search finds the question by words of its accepted answer.
 		if ids := searchIDs(e, url.QueryEscape("暂存的凭证被遗漏")); !contains(ids, qid) {
 			t.Errorf("search by the accepted answer's words: %v", ids)
+		}
+		// The rebuild's documents are the live ones: the accepted answer in, boosted.
+		var doc search.Doc
+		if err := e.App.Community.QuestionDocs(context.Background(), func(d search.Doc) error {
+			if d.ID == qid {
+				doc = d
+			}
+			return nil
+		}); err != nil || doc.Boost != 1.5 || !strings.Contains(doc.Body, "暂存的凭证被遗漏") || strings.Contains(doc.Body, "**") ||
+			doc.URL != "/community/questions/"+qid || doc.Type != community.QuestionDoc {
+			t.Errorf("the question's document for a rebuild: %+v %v", doc, err)
 		}
 
 		// Comments, edits with history.
@@ -220,11 +232,11 @@ func TestQuestionJourneyAskAnswerAcceptVoteModerate(t *testing.T) {
 			t.Errorf("the report stays open after hiding: %v", reports)
 		}
 		for _, tok := range []string{"", asker, other} {
-			if _, answers := thread(t, e, tok, qid); contains(answerIDs(answers), peerID) {
+			if _, answers := thread(t, e, tok, qid); contains(idsOf(answers), peerID) {
 				t.Errorf("a hidden answer is shown to %q", tok)
 			}
 		}
-		if _, answers := thread(t, e, agent, qid); !contains(answerIDs(answers), peerID) {
+		if _, answers := thread(t, e, agent, qid); !contains(idsOf(answers), peerID) {
 			t.Errorf("a hidden answer is not shown to the moderator")
 		}
 		if got := e.Do(req{Method: "POST", Path: "/api/v1/posts/" + peerID + "/vote", Token: otherMember, Body: map[string]any{"value": 1}}).Status; got != http.StatusNotFound {

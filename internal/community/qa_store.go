@@ -200,51 +200,44 @@ func (s *Store) SetVote(ctx context.Context, tx *db.Tx, postID, userID string, v
 
 // MyVotes returns userID's votes on the posts named, by post id.
 func (s *Store) MyVotes(ctx context.Context, userID string, ids []string) (map[string]int, error) {
-	votes := map[string]int{}
 	if userID == "" || len(ids) == 0 {
-		return votes, nil
+		return map[string]int{}, nil
 	}
-	type vote struct {
-		post  string
-		value int
-	}
-	rows, err := db.QueryAll(ctx, s.db, func(row db.Scanner) (vote, error) {
-		var v vote
-		return v, row.Scan(&v.post, &v.value)
-	}, "SELECT post_id, value FROM qa_votes WHERE user_id = ? AND post_id IN ("+placeholders(len(ids))+")",
+	return s.sums(ctx, "SELECT post_id, value FROM qa_votes WHERE user_id = ? AND post_id IN ("+placeholders(len(ids))+")",
 		append([]any{userID}, anys(ids)...)...)
-	for _, v := range rows {
-		votes[v.post] = v.value
-	}
-	return votes, err
 }
 
 // Reputation computes the reputation of the users named, by user id: +5 for
 // each upvote of their questions, +10 of their answers, -2 for each
 // downvote of either, +15 for each of their answers accepted.
 func (s *Store) Reputation(ctx context.Context, ids []string) (map[string]int, error) {
-	rep := map[string]int{}
 	if len(ids) == 0 {
-		return rep, nil
+		return map[string]int{}, nil
 	}
 	in := placeholders(len(ids))
-	type points struct {
-		user string
-		n    int
-	}
-	rows, err := db.QueryAll(ctx, s.db, func(row db.Scanner) (points, error) {
-		var p points
-		return p, row.Scan(&p.user, &p.n)
-	}, `SELECT p.author_id, SUM(CASE WHEN v.value < 0 THEN -2 WHEN p.kind = 'answer' THEN 10 ELSE 5 END)
+	return s.sums(ctx, `SELECT p.author_id, SUM(CASE WHEN v.value < 0 THEN -2 WHEN p.kind = 'answer' THEN 10 ELSE 5 END)
 		FROM qa_votes v JOIN qa_posts p ON p.id = v.post_id
 		WHERE p.kind IN ('question', 'answer') AND p.author_id IN (`+in+`) GROUP BY p.author_id
 		UNION ALL
 		SELECT a.author_id, 15 * COUNT(*) FROM qa_posts q JOIN qa_posts a ON a.id = q.accepted_id
 		WHERE q.kind = 'question' AND a.author_id IN (`+in+`) GROUP BY a.author_id`, append(anys(ids), anys(ids)...)...)
-	for _, p := range rows {
-		rep[p.user] += p.n
+}
+
+// sums runs a query of (key, number) rows and adds the numbers up by key.
+func (s *Store) sums(ctx context.Context, query string, args ...any) (map[string]int, error) {
+	type row struct {
+		key string
+		n   int
 	}
-	return rep, err
+	rows, err := db.QueryAll(ctx, s.db, func(sc db.Scanner) (row, error) {
+		var r row
+		return r, sc.Scan(&r.key, &r.n)
+	}, query, args...)
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.key] += r.n
+	}
+	return out, err
 }
 
 // SetAccepted makes answerID the accepted answer of a question.
