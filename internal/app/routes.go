@@ -122,6 +122,7 @@ var (
 		entry("/console/rescues", "nav.rescues", &actor.WorkRescues),
 		entry("/console/catalog", "nav.catalog_editor", &actor.EditCatalog),
 		entry("/console/help", "nav.help_editor", &actor.WriteHelp),
+		entry("/community/questions", "nav.questions", &actor.PostCommunity),
 		entry("/console/products", "nav.products", &actor.ManageProducts),
 		entry("/console/patches", "nav.patches", &actor.ManageProducts),
 		entry("/console/calendars", "nav.calendars", nil),

@@ -33,41 +33,42 @@ const (
 
 // Routes registers the pages.
 func (p *QAPages) Routes(rt *web.Router) {
-	rt.Page("GET "+HubPath, p.hub)
-	rt.Page("GET "+HubPath+"/search", p.search)
+	rt.Page("GET "+HubPath, readable(p.svc, p.hub))
+	rt.Page("GET "+HubPath+"/search", readable(p.svc, p.search))
+	rt.Page("GET "+QuestionsPath, readable(p.svc, p.list))
+	rt.Page("POST "+QuestionsPath, p.ask)
+	rt.Page("GET "+AskPath, readable(p.svc, p.askPage))
+	rt.Page("GET "+QuestionsPath+"/similar", readable(p.svc, p.similarBox))
+	rt.Page("GET "+QuestionsPath+"/{id}", readable(p.svc, p.thread))
+	rt.Page("POST "+QuestionsPath+"/{id}/answers", p.answer)
+	rt.Page("POST "+QuestionsPath+"/{id}/{action}", p.moderate)
+	rt.Page("GET "+QuestionsPath+"/{id}/posts/{post}/edit", p.editPage)
+	rt.Page("POST "+QuestionsPath+"/{id}/posts/{post}/edit", p.edit)
+	rt.Page("POST "+QuestionsPath+"/{id}/posts/{post}/{action}", p.act)
 }
 
 // searchTypes are the kinds of documents the hub's search can be narrowed
 // to; "" is everything.
-var searchTypes = []string{"", QuestionDocType, ArticleDoc, CourseDocType}
+var searchTypes = []string{"", QuestionDoc, ArticleDoc, CourseDoc}
 
-// The search document types of questions and courses (see the contract in
-// the issue: the index holds "article", "question" and "course").
-const (
-	QuestionDocType = "question"
-	CourseDocType   = "course"
-)
+// hubQuestions is how many of the latest questions the hub lists.
+const hubQuestions = 8
 
 type hubData struct {
+	Questions  []questionRow
 	Categories []CategoryView
 }
 
-// readable returns the reader, after the login setting has had its say (a
-// visitor is sent to log in when the community requires it).
-func (p *QAPages) readable(r *http.Request) (*actor.Actor, error) {
-	a := actor.From(r.Context())
-	return a, p.svc.CanRead(a)
-}
-
-func (p *QAPages) hub(w http.ResponseWriter, r *http.Request) error {
-	if _, err := p.readable(r); err != nil {
+func (p *QAPages) hub(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	latest, err := p.svc.Questions(r.Context(), a, QuestionFilter{Sort: SortNew, Limit: hubQuestions})
+	if err != nil {
 		return err
 	}
 	cats, err := p.svc.Categories(r.Context())
 	if err != nil {
 		return err
 	}
-	return p.pages.Render(w, r, http.StatusOK, "qa_hub", hubData{Categories: tree(cats, web.Lang(r.Context()))})
+	return p.pages.Render(w, r, http.StatusOK, "qa_hub", hubData{Questions: rows(latest), Categories: tree(cats, web.Lang(r.Context()))})
 }
 
 // hubHit is one search result on the hub's search page.
@@ -92,10 +93,7 @@ type hubSearchData struct {
 
 // search is the one search over articles, questions and courses. When it
 // finds nothing it says so and offers to ask, with the words as the title.
-func (p *QAPages) search(w http.ResponseWriter, r *http.Request) error {
-	if _, err := p.readable(r); err != nil {
-		return err
-	}
+func (p *QAPages) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {
 	q := r.URL.Query()
 	text, kind := strings.TrimSpace(q.Get("q")), q.Get("type")
 	if !slices.Contains(searchTypes, kind) {
