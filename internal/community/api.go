@@ -2,8 +2,10 @@ package community
 
 import (
 	"net/http"
+	"strconv"
 
 	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/search"
 	"steward.dev/steward/internal/platform/web"
 )
@@ -37,6 +39,19 @@ func (h *API) Routes(rt *web.Router) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}))
+	rt.API("POST /api/v1/help/articles/{id}/feedback", web.Authed(h.feedback))
+	rt.API("GET /api/v1/help/articles/{id}/revisions", web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+		list, err := h.svc.ArticleRevisions(r.Context(), a, r.PathValue("id"))
+		return web.Respond(w, http.StatusOK, web.List[ArticleRevision]{Items: list}, err)
+	}))
+	rt.API("GET /api/v1/help/articles/{id}/revisions/{rev}", web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+		rev, err := revisionNumber(r)
+		if err != nil {
+			return err
+		}
+		diff, err := h.svc.ArticleRevision(r.Context(), a, r.PathValue("id"), rev)
+		return web.Respond(w, http.StatusOK, diff, err)
+	}))
 	rt.API("GET /api/v1/search", readable(h.svc, h.search))
 }
 
@@ -66,6 +81,29 @@ func (h *API) articles(w http.ResponseWriter, r *http.Request, a *actor.Actor) e
 func (h *API) article(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 	art, err := h.svc.ArticleDetail(r.Context(), a, r.PathValue("id"))
 	return web.Respond(w, http.StatusOK, art, err)
+}
+
+// feedback records whether the article helped the signed-in reader; who may
+// post is checked before the body is read.
+func (h *API) feedback(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	if err := h.svc.CanPost(r.Context(), a); err != nil {
+		return err
+	}
+	var in FeedbackInput
+	if err := web.Decode(r, &in); err != nil {
+		return err
+	}
+	f, err := h.svc.GiveFeedback(r.Context(), a, r.PathValue("id"), in)
+	return web.Respond(w, http.StatusOK, f, err)
+}
+
+// revisionNumber reads the {rev} of a revision's path: a positive number.
+func revisionNumber(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("rev"))
+	if err != nil || n < 1 {
+		return 0, problem.InvalidField("rev", "field.help_revision")
+	}
+	return n, nil
 }
 
 // hit is one search result as the API shows it.

@@ -28,11 +28,14 @@ func (p *Pages) Routes(rt *web.Router) {
 	rt.Page("GET /help", readable(p.svc, p.home))
 	rt.Page("GET /help/search", readable(p.svc, p.search))
 	rt.Page("GET /help/articles/{id}", readable(p.svc, p.article))
+	rt.Page("POST /help/articles/{id}/feedback", web.Authed(p.giveFeedback))
 	rt.Page("GET /help/{category}", readable(p.svc, p.category))
 	rt.Page("GET /console/help", p.console)
 	rt.Page("POST /console/help", p.save)
 	rt.Page("GET /console/help/{id}", p.editForm)
 	rt.Page("POST /console/help/{id}", p.save)
+	rt.Page("GET /console/help/{id}/revisions", p.revisions)
+	rt.Page("GET /console/help/{id}/revisions/{rev}", p.revisions)
 }
 
 // recentCount is how many articles the help center's home lists.
@@ -59,6 +62,20 @@ type ArticleView struct {
 	English  bool // the English text is shown
 	Category CategoryView
 	Related  []ArticleLink
+	Feedback *FeedbackForm // published articles only
+}
+
+// FeedbackForm is the article page's "was this helpful?": a visitor is
+// asked to sign in, someone who may not post is told why, others answer
+// (and may change their answer).
+type FeedbackForm struct {
+	Visitor bool
+	Refusal string
+	Mine    *Feedback
+	Reasons []string
+	Reason  string // picked in a form shown again
+	Note    string
+	Errors  *web.FormErrors
 }
 
 // Hit is a search result with its snippet marked up.
@@ -124,14 +141,54 @@ func (p *Pages) category(w http.ResponseWriter, r *http.Request, a *actor.Actor)
 }
 
 func (p *Pages) article(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
-	lang := web.Lang(r.Context())
-	art, err := p.svc.ArticleDetail(r.Context(), a, r.PathValue("id"))
+	v, err := p.articleView(r, a)
 	if err != nil {
 		return err
 	}
-	c, err := p.svc.Category(r.Context(), art.Category)
+	return p.pages.Render(w, r, http.StatusOK, "help_article", v)
+}
+
+// giveFeedback takes the answer to "was this helpful?" (helpful=yes|no,
+// reason, note) and goes back to the article, or shows it again with the
+// fault beside the form.
+func (p *Pages) giveFeedback(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	if err := p.svc.CanPost(r.Context(), a); err != nil {
+		return err
+	}
+	in := FeedbackInput{Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
+	if answer := r.PostFormValue("helpful"); answer == "yes" || answer == "no" {
+		helpful := answer == "yes"
+		in.Helpful = &helpful
+	}
+	f, err := p.svc.GiveFeedback(r.Context(), a, r.PathValue("id"), in)
+	if err == nil {
+		http.Redirect(w, r, Article{ID: f.ArticleID}.URL()+"#feedback", http.StatusSeeOther)
+		return nil
+	}
+	fe, status, err := web.AsFormErrors(r, err)
 	if err != nil {
 		return err
+	}
+	v, err := p.articleView(r, a)
+	if err != nil {
+		return err
+	}
+	if v.Feedback != nil {
+		v.Feedback.Errors, v.Feedback.Reason, v.Feedback.Note = fe, in.Reason, in.Note
+	}
+	return p.pages.Render(w, r, status, "help_article", v)
+}
+
+// articleView is the article of the request's path in the reader's language.
+func (p *Pages) articleView(r *http.Request, a *actor.Actor) (ArticleView, error) {
+	lang := web.Lang(r.Context())
+	art, err := p.svc.ArticleDetail(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return ArticleView{}, err
+	}
+	c, err := p.svc.Category(r.Context(), art.Category)
+	if err != nil {
+		return ArticleView{}, err
 	}
 	english := lang == i18n.English && art.Body.En != ""
 	v := ArticleView{Article: art, Title: art.Title.Zh, Body: art.HTML.Zh, Category: view(c, lang), English: english}
@@ -141,7 +198,17 @@ func (p *Pages) article(w http.ResponseWriter, r *http.Request, a *actor.Actor) 
 	for _, rel := range art.Related {
 		v.Related = append(v.Related, ArticleLink{ID: rel.ID, Title: rel.Title.In(lang)})
 	}
-	return p.pages.Render(w, r, http.StatusOK, "help_article", v)
+	if art.Status != Published {
+		return v, nil
+	}
+	v.Feedback = &FeedbackForm{Visitor: a == nil, Mine: art.MyFeedback, Reasons: FeedbackReasons}
+	if a != nil {
+		if err := p.svc.CanPost(r.Context(), a); err != nil {
+			refusal, _ := web.ToProblem(r, err)
+			v.Feedback.Refusal = refusal.Detail
+		}
+	}
+	return v, nil
 }
 
 func (p *Pages) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {

@@ -11,14 +11,17 @@ import (
 // The console's help editor: the help center's writers (others 403), plain
 // forms that work without JavaScript.
 
-// editorData fills the editor: every article (drafts too), and the form of
-// a new article or of the one being edited (ID set).
+// editorData fills the editor: every article (drafts too) with its
+// readers' counts, and the form of a new article or of the one being edited
+// (ID set, with what its readers said).
 type editorData struct {
 	Articles   []ArticleLink
+	Counts     map[string]FeedbackSummary
 	Categories []Category
 	ID         string
 	Form       ArticleInput
 	Errors     *web.FormErrors
+	Feedback   *FeedbackSummary
 }
 
 // editorLimit bounds the editor's list; older articles are reached through
@@ -42,6 +45,9 @@ func (p *Pages) editorPage(w http.ResponseWriter, r *http.Request, a *actor.Acto
 	if err != nil {
 		return err
 	}
+	if data.Counts, err = p.svc.FeedbackCounts(r.Context(), a); err != nil {
+		return err
+	}
 	data.Categories, data.Articles = cats, links(list, web.Lang(r.Context()))
 	return p.pages.Render(w, r, status, "help_console", data)
 }
@@ -59,12 +65,47 @@ func (p *Pages) editForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	art, err := p.svc.Article(r.Context(), a, r.PathValue("id"))
+	art, err := p.svc.ArticleDetail(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return p.editorPage(w, r, a, http.StatusOK, editorData{ID: art.ID, Form: ArticleInput{Title: art.Title, Body: art.Body,
-		Category: art.Category, Product: art.Product, Versions: art.Versions, Tags: art.Tags, Status: art.Status}})
+	return p.editorPage(w, r, a, http.StatusOK, editorData{ID: art.ID, Feedback: art.Feedback, Form: ArticleInput{Title: art.Title,
+		Body: art.Body, Category: art.Category, Product: art.Product, Versions: art.Versions, Tags: art.Tags, Status: art.Status}})
+}
+
+// historyData is an article's history with one revision and its diff.
+type historyData struct {
+	ID        string
+	Title     string
+	Revisions []ArticleRevision
+	Shown     ArticleRevisionDiff
+	// Fields are the diff's texts in the order shown.
+	Fields []string
+}
+
+// revisions shows an article's history and the diff of the revision in
+// the path (the newest without one).
+func (p *Pages) revisions(w http.ResponseWriter, r *http.Request) error {
+	a, err := p.writer(r)
+	if err != nil {
+		return err
+	}
+	revs, err := p.svc.ArticleRevisions(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	number := revs[0].Number
+	if r.PathValue("rev") != "" {
+		if number, err = revisionNumber(r); err != nil {
+			return err
+		}
+	}
+	shown, err := p.svc.ArticleRevision(r.Context(), a, r.PathValue("id"), number)
+	if err != nil {
+		return err
+	}
+	return p.pages.Render(w, r, http.StatusOK, "help_revisions", historyData{ID: r.PathValue("id"), Title: revs[0].Title.In(web.Lang(r.Context())),
+		Revisions: revs, Shown: shown, Fields: []string{"title.zh", "title.en", "status", "body.zh", "body.en"}})
 }
 
 // formInput reads the editor's fields; tags and versions are comma-separated.

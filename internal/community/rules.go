@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -84,4 +85,30 @@ func (s *Service) checked(ctx context.Context, a Article) (Article, error) {
 		return Article{}, err
 	}
 	return a, bad.Err()
+}
+
+// maxNote bounds a reader's note on an article.
+const maxNote = 1000
+
+// checkFeedback trims a reader's feedback on articleID and names every
+// field at fault: whether it helped is required, a reason from the list
+// when it did not (and none when it did), a short note.
+func checkFeedback(articleID string, in FeedbackInput) (Feedback, error) {
+	var bad problem.Invalid
+	f := Feedback{ArticleID: articleID, Reason: strings.TrimSpace(in.Reason), Note: strings.TrimSpace(in.Note)}
+	switch {
+	case in.Helpful == nil:
+		bad.Add("helpful", "field.required")
+	case *in.Helpful && f.Reason != "":
+		bad.Add("reason", "field.help_reason_helpful")
+	case !*in.Helpful && !slices.Contains(FeedbackReasons, f.Reason):
+		bad.Add("reason", "field.help_reason")
+	}
+	if utf8.RuneCountInString(f.Note) > maxNote {
+		bad.Add("note", "field.too_long")
+	}
+	if in.Helpful != nil {
+		f.Helpful = *in.Helpful
+	}
+	return f, bad.Err()
 }

@@ -193,6 +193,7 @@ func (s *Service) prepare(ctx context.Context, a *actor.Actor, articleID string,
 	if art.UpdatedBy == "" {
 		art.UpdatedBy = audit.SystemActor
 	}
+	art.CreatedBy = art.UpdatedBy
 	if art.Status == "" {
 		art.Status = Draft
 	}
@@ -284,14 +285,18 @@ func (s *Service) Article(ctx context.Context, a *actor.Actor, articleID string)
 }
 
 // ArticleDetail returns an article as its page shows it, with related
-// articles; like Article, a draft is 404 for anyone but vendor staff.
+// articles and the feedback a may see; like Article, a draft is 404 for
+// anyone but vendor staff.
 func (s *Service) ArticleDetail(ctx context.Context, a *actor.Actor, articleID string) (ArticleDetail, error) {
 	art, err := s.Article(ctx, a, articleID)
 	if err != nil {
 		return ArticleDetail{}, err
 	}
-	rel, err := s.related(ctx, art)
-	return ArticleDetail{Article: art, Related: rel}, err
+	d := ArticleDetail{Article: art}
+	if d.Related, err = s.related(ctx, art); err != nil {
+		return ArticleDetail{}, err
+	}
+	return d, s.feedbackFor(ctx, a, &d)
 }
 
 // Articles lists a page of articles newest first: drafts too for vendor staff.

@@ -55,13 +55,13 @@ func (s *Store) Categories(ctx context.Context) ([]Category, error) {
 		ORDER BY CASE WHEN parent = '' THEN slug ELSE parent END, parent <> '', created_at, slug`)
 }
 
-const articleColumns = "id, category, product, versions, tags, title_zh, title_en, body_zh, body_en, status, created_at, updated_at, updated_by"
+const articleColumns = "id, category, product, versions, tags, title_zh, title_en, body_zh, body_en, status, created_at, created_by, updated_at, updated_by"
 
 func scanArticle(row db.Scanner) (Article, error) {
 	var a Article
 	var versions, tags string
 	if err := row.Scan(&a.ID, &a.Category, &a.Product, &versions, &tags, &a.Title.Zh, &a.Title.En, &a.Body.Zh, &a.Body.En,
-		&a.Status, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedBy); err != nil {
+		&a.Status, &a.CreatedAt, &a.CreatedBy, &a.UpdatedAt, &a.UpdatedBy); err != nil {
 		return Article{}, err
 	}
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
@@ -84,9 +84,9 @@ func encodeList(l []string) string {
 
 // InsertArticle stores a new article.
 func (s *Store) InsertArticle(ctx context.Context, tx *db.Tx, a Article) error {
-	_, err := tx.Exec(ctx, "INSERT INTO help_articles ("+articleColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err := tx.Exec(ctx, "INSERT INTO help_articles ("+articleColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		a.ID, a.Category, a.Product, encodeList(a.Versions), encodeList(a.Tags), a.Title.Zh, a.Title.En, a.Body.Zh, a.Body.En,
-		a.Status, a.CreatedAt, a.UpdatedAt, a.UpdatedBy)
+		a.Status, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy)
 	return err
 }
 
@@ -105,20 +105,15 @@ func (s *Store) UpdateArticle(ctx context.Context, tx *db.Tx, revisionID string,
 	return err
 }
 
-// DeleteArticle removes an article and its revisions.
+// DeleteArticle removes an article, its revisions and its feedback.
 func (s *Store) DeleteArticle(ctx context.Context, tx *db.Tx, id string) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM help_article_revisions WHERE article_id = ?`, id); err != nil {
-		return err
+	for _, table := range []string{"help_article_revisions", "help_feedback"} {
+		if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE article_id = ?`, id); err != nil {
+			return err
+		}
 	}
 	_, err := tx.Exec(ctx, `DELETE FROM help_articles WHERE id = ?`, id)
 	return err
-}
-
-// ArticleRevisionCount counts an article's kept revisions.
-func (s *Store) ArticleRevisionCount(ctx context.Context, id string) (int, error) {
-	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM help_article_revisions WHERE article_id = ?`, id).Scan(&n)
-	return n, err
 }
 
 // Article returns one article whatever its status.
