@@ -209,6 +209,9 @@ func (a *App) Prepare(ctx context.Context) error {
 		if err := loadDemoCommunity(ctx, a.Community); err != nil {
 			return fmt.Errorf("demo help center: %w", err)
 		}
+		if err := loadDemoCourses(ctx, a.Community); err != nil {
+			return fmt.Errorf("demo courses: %w", err)
+		}
 		if err := loadDemoQuestions(ctx, account.NewStore(a.DB), a.Community); err != nil {
 			return fmt.Errorf("demo questions: %w", err)
 		}
