@@ -85,7 +85,7 @@ func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 // OpenSQLite opens (creating if needed) the SQLite database at path.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	pragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)", "mmap_size(1073741824)"} {
 		pragmas.Add("_pragma", p)
 	}
 	// Times are written as "2006-01-02 15:04:05.999999999+00:00", all in UTC,
