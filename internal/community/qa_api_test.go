@@ -2,9 +2,12 @@ package community_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"steward.dev/steward/internal/account"
@@ -12,6 +15,8 @@ import (
 	"steward.dev/steward/internal/app/apptest"
 	"steward.dev/steward/internal/community"
 	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/db"
+	"steward.dev/steward/internal/platform/db/dbtest"
 	"steward.dev/steward/internal/platform/search"
 )
 
@@ -324,6 +329,39 @@ func TestQuestionRefusedToACustomerWithoutTheCommunityService(t *testing.T) {
 		// Reading stays open to them.
 		if got := e.Do(req{Method: "GET", Path: "/api/v1/questions/q-unaudit-posted", Token: outsider}).Status; got != http.StatusOK {
 			t.Errorf("reading a demo question: %d", got)
+		}
+	})
+}
+
+// TestVotesAtOnceCountOncePerPerson: every demo customer with the community
+// service votes up the same answer twice at the same moment, through two
+// instances on one database; the answer ends with one vote per person.
+func TestVotesAtOnceCountOncePerPerson(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		one := apptest.New(t, d)
+		other := one.Another(t, dbtest.Reopen(t, d))
+		var tokens []string
+		for _, o := range app.DemoOrgs {
+			if o.Region == "CN" && o.ID != "org_demo_legacy" || o.Region == "HK" { // the demo orgs with the community service now
+				tokens = append(tokens, one.Login(o.Admin), one.Login(o.Member))
+			}
+		}
+		const answer = "a-unaudit-posted-1" // a staff answer: every customer may vote on it
+		envs := make([]*apptest.Env, 2*len(tokens))
+		for i := range envs {
+			envs[i] = []*apptest.Env{one, other}[i%2]
+		}
+		var n atomic.Int32
+		apptest.AtOnce(t, envs, func(e *apptest.Env) error {
+			token := tokens[int(n.Add(1)-1)/2]
+			if res := e.Do(req{Method: "POST", Path: "/api/v1/posts/" + answer + "/vote", Token: token, Body: map[string]any{"value": 1}}); res.Status != http.StatusOK {
+				return fmt.Errorf("vote: %d %s", res.Status, res.Body)
+			}
+			return nil
+		})
+		_, answers := thread(t, one, "", "q-unaudit-posted")
+		if i := slices.Index(idsOf(answers), answer); len(tokens) != 6 || i < 0 || answers[i]["votes"] != float64(len(tokens)) {
+			t.Errorf("votes after %d people voted twice at once: %v", len(tokens), answers)
 		}
 	})
 }
