@@ -124,6 +124,7 @@ var (
 		entry("/console/help", "nav.help_editor", &actor.WriteHelp),
 		entry("/console/courses", "nav.course_editor", &actor.WriteHelp),
 		entry("/community/questions", "nav.questions", &actor.PostCommunity),
+		entry("/community/moderation", "nav.moderation", &actor.Moderate),
 		entry("/console/products", "nav.products", &actor.ManageProducts),
 		entry("/console/patches", "nav.patches", &actor.ManageProducts),
 		entry("/console/calendars", "nav.calendars", nil),

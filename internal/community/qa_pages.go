@@ -43,8 +43,10 @@ func (p *QAPages) Routes(rt *web.Router) {
 	rt.Page("POST "+QuestionsPath+"/{id}/answers", p.answer)
 	rt.Page("POST "+QuestionsPath+"/{id}/{action}", p.moderate)
 	rt.Page("GET "+QuestionsPath+"/{id}/posts/{post}/edit", p.editPage)
+	rt.Page("GET "+QuestionsPath+"/{id}/posts/{post}/revisions", readable(p.svc, p.revisions))
 	rt.Page("POST "+QuestionsPath+"/{id}/posts/{post}/edit", p.edit)
 	rt.Page("POST "+QuestionsPath+"/{id}/posts/{post}/{action}", p.act)
+	rt.Page("GET "+ModerationPath, p.moderation)
 }
 
 // searchTypes are the kinds of documents the hub's search can be narrowed

@@ -190,7 +190,10 @@ func TestQuestionPagesModerationEditsAndRefusals(t *testing.T) {
 		status, loc, body := formPost(customer, thread+"/posts/"+questionID+"/edit", url.Values{"title": {"门店调拨单审核后两边库存都没变"},
 			"body": {"调入、调出仓的库存都没变。"}, "tags": {"调拨"}})
 		mustRedirect(t, "edit", status, loc, body, thread+"?done=edit")
-		mustContain(t, "edited", customer.Get(thread).Body.String(), "门店调拨单审核后两边库存都没变", "已编辑", "调入、调出仓的库存都没变")
+		mustContain(t, "edited", customer.Get(thread).Body.String(), "门店调拨单审核后两边库存都没变", "已编辑", "调入、调出仓的库存都没变",
+			`href="`+thread+`/posts/`+questionID+`/revisions"`)
+		mustShow(t, "revisions", page(e, thread+"/posts/"+questionID+"/revisions", "zh-CN", ""), http.StatusOK,
+			"门店调拨单审核后两边库存都没变", "云启制造有限公司 管理员 修改之前的内容", "门店调拨单审核后库存没有变化，请问怎么处理？")
 		if w := member.Get(thread + "/posts/" + questionID + "/edit"); w.Code != http.StatusForbidden || strings.Contains(w.Body.String(), `data-testid="edit-form"`) {
 			t.Errorf("another member opens the edit page: %d", w.Code)
 		}
@@ -224,10 +227,16 @@ func TestQuestionPagesModerationEditsAndRefusals(t *testing.T) {
 		answerID := strings.TrimPrefix(loc, original+"?done=answers#post-")
 		status, loc, body = formPost(member, original+"/posts/"+answerID+"/report", url.Values{"reason": {"spam"}, "note": {"广告"}})
 		mustRedirect(t, "report", status, loc, body, original+"?done=report")
+		mustContain(t, "queue", agent.Get("/community/moderation").Body.String(), "请加微信 xyz 领取破解版", "广告或垃圾信息",
+			`action="`+original+`/posts/`+answerID+`/hide"`)
+		if w := member.Get("/community/moderation"); w.Code != http.StatusForbidden {
+			t.Errorf("a customer opens the moderation queue: %d", w.Code)
+		}
 		status, loc, body = formPost(agent, original+"/posts/"+answerID+"/hide", url.Values{"reason": {"广告"}})
 		mustRedirect(t, "hide", status, loc, body, original+"?done=hide")
 		mustLack(t, "hidden answer", string(page(e, original, "zh-CN", "").Body), "破解版")
 		mustContain(t, "moderator", agent.Get(original).Body.String(), "破解版", `data-testid="hidden-note"`, "广告", `/unhide"`)
+		mustContain(t, "queue after hiding", agent.Get("/community/moderation").Body.String(), `data-testid="no-reports"`)
 		if status, _, _ := formPost(member, original+"/posts/"+answerID+"/hide", url.Values{"reason": {"x"}}); status != http.StatusForbidden {
 			t.Errorf("a customer hiding an answer: %d", status)
 		}

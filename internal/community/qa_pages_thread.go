@@ -294,3 +294,27 @@ func (p *QAPages) edit(w http.ResponseWriter, r *http.Request) error {
 	}
 	return p.renderEdit(w, r, a, status, editData{Form: form, Errors: fe})
 }
+
+type revisionsData struct {
+	Question  Question
+	Post      Post
+	Revisions []Revision
+}
+
+// revisions shows what a post said before each of its edits, newest first,
+// under what it says now.
+func (p *QAPages) revisions(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	t, err := p.svc.Question(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	post, ok := findPost(t, r.PathValue("post"))
+	if !ok {
+		return problem.ErrNotFound
+	}
+	list, err := p.svc.Revisions(r.Context(), a, post.ID)
+	if err != nil {
+		return err
+	}
+	return p.pages.Render(w, r, http.StatusOK, "qa_revisions", revisionsData{Question: t.Question, Post: post, Revisions: list})
+}
