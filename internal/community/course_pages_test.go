@@ -100,3 +100,41 @@ func TestCourseConsoleWritesCoursesAndLessons(t *testing.T) {
 			`<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"`)
 	})
 }
+
+func TestCourseFieldsShownBackHarmless(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		agent := e.Login("agent@steward.demo")
+		xss := `<script>alert(1)</script><img src=x onerror=alert(2)>`
+		res := e.Do(req{Method: "POST", Path: "/api/v1/courses", Token: agent, Body: map[string]any{
+			"title": map[string]string{"zh": "凭证" + xss}, "summary": map[string]string{"zh": "简介" + xss}, "status": "published"}})
+		if res.Status != http.StatusCreated {
+			t.Fatalf("create: %d %s", res.Status, res.Body)
+		}
+		courseID := res.JSON()["id"].(string)
+		res = e.Do(req{Method: "POST", Path: "/api/v1/courses/" + courseID + "/lessons", Token: agent, Body: map[string]any{
+			"title": map[string]string{"zh": "课时" + xss}, "body": map[string]string{"zh": "正文 [点我](javascript:alert(3)) " + xss},
+			"video_url": `https://v.example/watch?x="><script>alert(4)</script>`}})
+		if res.Status != http.StatusCreated {
+			t.Fatalf("lesson: %d %s", res.Status, res.Body)
+		}
+		lessonID := res.JSON()["id"].(string)
+		body, ct := multipartFile(t, `<b onmouseover=alert(5)>资料.txt`, []byte("x"))
+		if res := e.Do(req{Method: "POST", Path: "/api/v1/courses/" + courseID + "/lessons/" + lessonID + "/attachments", Token: agent,
+			Body: body, Header: map[string]string{"Content-Type": ct}}); res.Status != http.StatusCreated {
+			t.Fatalf("file: %d %s", res.Status, res.Body)
+		}
+		for _, path := range []string{"/courses", "/courses/" + courseID, "/courses/" + courseID + "/lessons/" + lessonID,
+			"/console/courses/" + courseID, "/console/courses/" + courseID + "/lessons/" + lessonID} {
+			shown := string(page(e, path, "zh-CN", agent).Body)
+			for _, bad := range []string{"<script>alert", "<img src=x", "javascript:alert", "<b onmouseover"} {
+				// The editor shows the Markdown source back, as text in its textarea.
+				if strings.Contains(shown, bad) && !(bad == "javascript:alert" && strings.HasPrefix(path, "/console/")) {
+					t.Errorf("%s keeps %q", path, bad)
+				}
+			}
+			if !strings.Contains(shown, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+				t.Errorf("%s does not show the title as text", path)
+			}
+		}
+	})
+}
