@@ -188,7 +188,8 @@ func remove(ctx context.Context, tx *db.Tx, where string, args ...any) (int, err
 
 // Search ORs the query's terms, so that a question asked in other words still
 // matches, and lets the ranking put the documents sharing the most (and the
-// rarest, and title) terms first.
+// rarest, and title) terms first. On a large index it looks for the common
+// terms in titles only, or not at all (see plan).
 func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	limit := q.Limit
 	if limit <= 0 {
@@ -213,36 +214,7 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	if err != nil {
 		return Results{}, err
 	}
-	p := plan(terms, stats, x.budget)
-	var from, rank string
-	var matchArgs []any
-	if x.db.Dialect() == db.SQLite {
-		from = `search_fts JOIN search_rank d ON d.seq = search_fts.rowid WHERE search_fts MATCH ?`
-		rank = fmt.Sprintf(`-bm25(search_fts, %g, 1.0)`, titleWeight)
-		match := orTerms(p.anywhere, `"`, " OR ", "")
-		if len(p.titles) > 0 {
-			match += ` OR title_terms : (` + orTerms(p.titles, `"`, " OR ", "") + `)`
-		}
-		matchArgs = []any{match}
-	} else {
-		// Normalisation 1 divides by 1 + log(length), so long bodies do not
-		// win by repeating common words; a common term counts in titles only
-		// (weight A), as it is searched.
-		all := orTerms(p.anywhere, `'`, " | ", "")
-		if len(p.titles) > 0 {
-			all += " | " + orTerms(p.titles, `'`, " | ", ":A")
-		}
-		from = `search_docs d WHERE d.terms @@ to_tsquery('simple', ?)`
-		matchArgs = []any{all, orTerms(p.anywhere, `'`, " | ", "")}
-		if len(p.titles) > 0 {
-			// The title's own GIN index finds them without reading every
-			// document that holds a common term somewhere.
-			from = `search_docs d WHERE (d.terms @@ to_tsquery('simple', ?) OR
-				to_tsvector('simple', d.title_terms) @@ to_tsquery('simple', ?))`
-			matchArgs = append(matchArgs, orTerms(p.titles, `'`, " | ", ""))
-		}
-		rank = `ts_rank_cd(d.terms, to_tsquery('simple', ?), 1)`
-	}
+	from, rank, matchArgs := x.matching(plan(terms, stats, x.budget))
 	where, args := filters(q)
 	// Rank every match by its sequence number alone, then read the text of
 	// the page's rows only: sorting the bodies of thousands of matches is
@@ -278,6 +250,40 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 		res.Items[i].Snippet = Snippet(bodies[i], terms)
 	}
 	return res, nil
+}
+
+// matching returns the FROM … WHERE clause of the documents a plan matches,
+// the expression that ranks them, and their arguments in the order they
+// appear (the rank's first).
+func (x *DBIndex) matching(p queryPlan) (from, rank string, matchArgs []any) {
+	if x.db.Dialect() == db.SQLite {
+		from = `search_fts JOIN search_rank d ON d.seq = search_fts.rowid WHERE search_fts MATCH ?`
+		rank = fmt.Sprintf(`-bm25(search_fts, %g, 1.0)`, titleWeight)
+		match := orTerms(p.anywhere, `"`, " OR ", "")
+		if len(p.titles) > 0 {
+			match += ` OR title_terms : (` + orTerms(p.titles, `"`, " OR ", "") + `)`
+		}
+		matchArgs = []any{match}
+	} else {
+		// Normalisation 1 divides by 1 + log(length), so long bodies do not
+		// win by repeating common words; a common term counts in titles only
+		// (weight A), as it is searched.
+		all := orTerms(p.anywhere, `'`, " | ", "")
+		if len(p.titles) > 0 {
+			all += " | " + orTerms(p.titles, `'`, " | ", ":A")
+		}
+		from = `search_docs d WHERE d.terms @@ to_tsquery('simple', ?)`
+		matchArgs = []any{all, orTerms(p.anywhere, `'`, " | ", "")}
+		if len(p.titles) > 0 {
+			// The title's own GIN index finds them without reading every
+			// document that holds a common term somewhere.
+			from = `search_docs d WHERE (d.terms @@ to_tsquery('simple', ?) OR
+				to_tsvector('simple', d.title_terms) @@ to_tsquery('simple', ?))`
+			matchArgs = append(matchArgs, orTerms(p.titles, `'`, " | ", ""))
+		}
+		rank = `ts_rank_cd(d.terms, to_tsquery('simple', ?), 1)`
+	}
+	return from, rank, matchArgs
 }
 
 // filters returns the AND clauses of the query's filters and their arguments.
