@@ -1,12 +1,15 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -156,7 +159,7 @@ func searchBenchmark(b *testing.B, prepare func(d *db.DB) (search func(q string)
 		b.Fatal(err)
 	}
 	var took []time.Duration
-	cpu := processCPU()
+	cpu, server := processCPU(), serverCPU(b, d)
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
@@ -166,6 +169,13 @@ func searchBenchmark(b *testing.B, prepare func(d *db.DB) (search func(q string)
 		took = append(took, time.Since(start))
 	}
 	cpu = processCPU() - cpu
+	if d.Dialect() == db.Postgres {
+		var spent time.Duration
+		for pid, after := range serverCPU(b, d) {
+			spent += after - server[pid]
+		}
+		b.ReportMetric(spent.Seconds()*1000/float64(len(took)), "server-cpu-ms/op")
+	}
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
@@ -173,6 +183,35 @@ func searchBenchmark(b *testing.B, prepare func(d *db.DB) (search func(q string)
 	// own work is in the server): other work on the machine stretches the
 	// latencies but hardly this.
 	b.ReportMetric(cpu.Seconds()*1000/float64(len(took)), "cpu-ms/op")
+}
+
+// serverCPU is the CPU time each PostgreSQL backend serving d's database has
+// used, by process id, read from /proc: the server runs on this machine.
+func serverCPU(b *testing.B, d *db.DB) map[int]time.Duration {
+	if d.Dialect() != db.Postgres {
+		return nil
+	}
+	pids, err := db.QueryAll(context.Background(), d, func(s db.Scanner) (int, error) {
+		var pid int
+		return pid, s.Scan(&pid)
+	}, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu := map[int]time.Duration{}
+	for _, pid := range pids {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			b.Fatalf("the server's CPU time: %v (is PostgreSQL on this machine?)", err)
+		}
+		// The fields after the command's closing parenthesis; utime and stime
+		// are the 12th and 13th of them, in clock ticks of 1/100 s.
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		utime, _ := strconv.Atoi(fields[11])
+		stime, _ := strconv.Atoi(fields[12])
+		cpu[pid] = time.Duration(utime+stime) * 10 * time.Millisecond
+	}
+	return cpu
 }
 
 // processCPU is the user and system CPU time this process has used.
