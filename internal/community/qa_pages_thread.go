@@ -43,8 +43,8 @@ type threadData struct {
 	// moderators' forms), or a post's id with the Action refused there;
 	// Typed is what was typed into the form.
 	Failed, Action, Typed string
-	Errors        *web.FormErrors
-	Reasons       []string // what a report may give as its reason
+	Errors                *web.FormErrors
+	Reasons               []string // what a report may give as its reason
 }
 
 // threadDone are the ?done= values the page confirms.
