@@ -2,6 +2,8 @@ package community_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"steward.dev/steward/internal/app/apptest"
+	"steward.dev/steward/internal/platform/blob"
 )
 
 // newCourse creates a published course with lessons as the agent and
@@ -217,6 +220,17 @@ func TestLessonFilesUploadedByStaffDownloadedByReaders(t *testing.T) {
 			"结账检查表.csv", `href="`+res.Header.Get("Location")+`"`)
 		if res := e.Do(req{Method: "GET", Path: "/api/v1/courses/" + courseID + "/lessons/" + lessons[0] + "/attachments/lf_none"}); res.Status != http.StatusNotFound {
 			t.Errorf("unknown file: %d", res.Status)
+		}
+
+		// Deleting the lesson takes its file along, bytes included.
+		if res := e.Do(req{Method: "DELETE", Path: "/api/v1/courses/" + courseID + "/lessons/" + lessons[0], Token: agent}); res.Status != http.StatusNoContent {
+			t.Fatalf("delete lesson: %d %s", res.Status, res.Body)
+		}
+		if res := e.Do(req{Method: "GET", Path: res.Header.Get("Location")}); res.Status != http.StatusNotFound {
+			t.Errorf("a deleted lesson's file: %d", res.Status)
+		}
+		if _, _, err := e.App.Blobs.Open(context.Background(), f["id"].(string)); !errors.Is(err, blob.ErrNotFound) {
+			t.Errorf("a deleted lesson's bytes are kept: %v", err)
 		}
 	})
 }
