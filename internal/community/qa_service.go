@@ -52,9 +52,9 @@ func (s *Service) AskQuestion(ctx context.Context, a *actor.Actor, in QuestionIn
 		return Question{}, err
 	}
 	now := s.Clock.Now()
-	q := Question{Post: Post{ID: id.New("q", now), Kind: KindQuestion, Title: in.Title, Body: in.Body, Author: authorOf(a),
-		CreatedAt: now, authorOrg: a.OrgID}, Product: in.Product, Tags: in.Tags, ActiveAt: now, URL: ""}
-	q.QuestionID, q.URL = q.ID, QuestionURL(q.ID)
+	questionID := id.New("q", now)
+	q := Question{Post: Post{ID: questionID, Kind: KindQuestion, QuestionID: questionID, Title: in.Title, Body: in.Body,
+		Author: authorOf(a), CreatedAt: now, authorOrg: a.OrgID}, Product: in.Product, Tags: in.Tags, ActiveAt: now, URL: QuestionURL(questionID)}
 	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
 		if err := s.Store.InsertPost(ctx, tx, q); err != nil {
 			return err
