@@ -10,11 +10,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/app/apptest"
 	"steward.dev/steward/internal/community"
-	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/db/dbtest"
 	"steward.dev/steward/internal/platform/search"
@@ -309,15 +307,7 @@ func idsOf(items []map[string]any) []string {
 
 func TestQuestionRefusedToACustomerWithoutTheCommunityService(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		ctx := context.Background()
-		if err := e.App.Accounts.EnsureOrg(ctx, "org_no_contract", account.OrgInput{Name: "无合同公司", Region: "CN"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.App.Accounts.CreateUser(ctx, "org_no_contract", account.UserInput{Email: "member@nocontract.test", Name: "无合同成员",
-			Role: actor.CustomerMember, Password: app.DemoPassword}); err != nil {
-			t.Fatal(err)
-		}
-		outsider := e.Login("member@nocontract.test")
+		outsider := customerWithoutCommunity(t, e)
 		res := e.Do(req{Method: "POST", Path: "/api/v1/questions", Token: outsider, Body: map[string]any{"title": "凭证怎么反审核", "body": "正文"}})
 		if code, _ := res.JSON()["code"].(string); res.Status != http.StatusForbidden || !strings.HasPrefix(code, "entitlement.") {
 			t.Errorf("a customer without the community service asks: %d %s", res.Status, res.Body)
