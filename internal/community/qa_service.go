@@ -31,13 +31,6 @@ const (
 	KindAccepted = "community.accepted" // the answerer: their answer was accepted
 )
 
-// Search boosts of a question's document: an accepted answer is the best
-// sign the question is settled, a staff answer the next best.
-const (
-	boostAccepted = 1.5
-	boostStaff    = 1.2
-)
-
 func authorOf(a *actor.Actor) Author { return Author{ID: a.UserID, Name: a.Name, Staff: a.IsVendor()} }
 
 func moderator(a *actor.Actor) bool { return a.Can(actor.Moderate) }
@@ -684,18 +677,19 @@ func (s *Service) QuestionDocs(ctx context.Context, put func(search.Doc) error) 
 
 // questionDoc is a question's search document: its title; its body, tags
 // and, of its visible answers, the accepted one and the staff's as plain
-// text; boosted when settled.
+// text; vetted as a help article is once an answer is accepted (the best sign
+// it is settled), a little less with a staff answer alone, least without.
 func questionDoc(q Question, answers []Question) search.Doc {
 	body := append([]string{plain(q.Body)}, q.Tags...)
-	boost := 0.0
+	boost := search.Unvetted
 	for _, ans := range answers {
 		switch {
 		case ans.Kind != KindAnswer:
 			continue
 		case ans.ID == q.AcceptedID:
-			boost = boostAccepted
+			boost = search.Vetted
 		case ans.Author.Staff:
-			boost = max(boost, boostStaff)
+			boost = max(boost, search.StaffAnswered)
 		default:
 			continue
 		}

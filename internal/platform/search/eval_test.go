@@ -31,8 +31,8 @@ type evalQuery struct {
 type bilingual struct{ Zh, En string }
 
 // evalCorpus reads the demo help articles and questions the way the community
-// will index them: articles in both languages, questions with their accepted
-// and staff answers, which weigh more.
+// will index them: articles in both languages, vetted; questions with their
+// accepted and staff answers, boosted as the community boosts them.
 func evalCorpus(t *testing.T) []Doc {
 	t.Helper()
 	dir := filepath.Join("..", "..", "app", "data", "community")
@@ -59,12 +59,17 @@ func evalCorpus(t *testing.T) []Doc {
 	}
 	for _, q := range questions {
 		body := []string{strings.Join(q.Tags, " "), q.Body}
-		boost := 1.0
+		boost := Unvetted
 		for _, a := range q.Answers {
-			if a.Accepted || a.Staff {
-				body = append(body, a.Body)
-				boost = 1.2
+			switch {
+			case a.Accepted:
+				boost = Vetted
+			case a.Staff:
+				boost = max(boost, StaffAnswered)
+			default:
+				continue
 			}
+			body = append(body, a.Body)
 		}
 		docs = append(docs, Doc{Type: "question", ID: q.ID, Product: q.Product, UpdatedAt: when,
 			Title: q.Title, Body: strings.Join(body, "\n"), Boost: boost})

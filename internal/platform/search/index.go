@@ -22,11 +22,22 @@ type Doc struct {
 	Product     string
 	// Versions the document applies to; none means every version.
 	Versions []string
-	// Boost multiplies the rank: above 1 for accepted and staff answers; 0 counts as 1.
+	// Boost multiplies the rank: Vetted (or 0: help articles and courses,
+	// written by the vendor, are), StaffAnswered, or Unvetted.
 	Boost     float64
 	URL       string
 	UpdatedAt time.Time
 }
+
+// The boosts that say how far a document has been vouched for, the same
+// scale for every room: a help article and a question with an accepted answer
+// are vetted alike (neither should bury the other), a question a staff member
+// answered but nobody accepted comes a little after, an unanswered one last.
+const (
+	Vetted        = 1.5
+	StaffAnswered = 1.2
+	Unvetted      = 1.0
+)
 
 // Query is one search. Empty filters do not filter; OrgID adds that
 // organisation's own documents to the public ones.
@@ -110,7 +121,7 @@ const titleWeight = 2.5
 func (x *DBIndex) Put(ctx context.Context, tx *db.Tx, d Doc) error {
 	boost := d.Boost
 	if boost <= 0 {
-		boost = 1
+		boost = Vetted
 	}
 	versions := ""
 	if len(d.Versions) > 0 {
