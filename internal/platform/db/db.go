@@ -82,6 +82,9 @@ func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 	return &DB{dialect: Postgres, write: pool, read: pool, url: databaseURL}, nil
 }
 
+// uriPath escapes what a SQLite URI's path may not hold as such.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
 // OpenSQLite opens (creating if needed) the SQLite database at path.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	pragmas := url.Values{}
@@ -93,9 +96,12 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	// Times are written as "2006-01-02 15:04:05.999999999+00:00", all in UTC,
 	// so that SQL comparisons of timestamps compare instants.
 	pragmas.Set("_time_format", "sqlite")
-	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
+	// The path is part of a URI: a '#' or '?' in a directory name would
+	// otherwise end it and open another, empty, database.
+	file := "file:" + uriPath.Replace(path)
+	writeDSN := file + "?" + pragmas.Encode() + "&_txlock=immediate"
 	pragmas.Add("_pragma", "query_only(1)")
-	readDSN := "file:" + path + "?" + pragmas.Encode()
+	readDSN := file + "?" + pragmas.Encode()
 
 	write, err := sql.Open("sqlite", writeDSN)
 	if err != nil {

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -82,5 +83,26 @@ func TestMigrationsAreCompleteAndBackupIsReadable(t *testing.T) {
 	defer b.Close()
 	if pending, err := b.Pending(ctx); err != nil || pending {
 		t.Fatalf("backup: pending=%v err=%v", pending, err)
+	}
+}
+
+// A data directory may be named anything: a '#' or '?' in it must not cut
+// the path short and open an empty database somewhere else.
+func TestSQLitePathWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "site #1?a=b %20", "steward.db")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not where it was asked for: %v", err)
 	}
 }
