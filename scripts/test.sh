@@ -117,7 +117,7 @@ vet() {
 }
 
 unit_tests() {
-  go test -race -count=1 ./... 2>&1 | tee "$unit_log"
+  go test -race -count=1 -timeout 30m ./... 2>&1 | tee "$unit_log"
 }
 
 browser_tests() {

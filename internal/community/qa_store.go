@@ -209,7 +209,9 @@ func (s *Store) MyVotes(ctx context.Context, userID string, ids []string) (map[s
 
 // Reputation computes the reputation of the users named, by user id: +5 for
 // each upvote of their questions, +10 of their answers, -2 for each
-// downvote of either, +15 for each of their answers accepted.
+// downvote of either, +15 for each of their answers accepted. Both halves
+// start from the authors' posts (an index), so the cost follows what those
+// people wrote, not the number of questions.
 func (s *Store) Reputation(ctx context.Context, ids []string) (map[string]int, error) {
 	if len(ids) == 0 {
 		return map[string]int{}, nil
@@ -219,8 +221,10 @@ func (s *Store) Reputation(ctx context.Context, ids []string) (map[string]int, e
 		FROM qa_votes v JOIN qa_posts p ON p.id = v.post_id
 		WHERE p.kind IN ('question', 'answer') AND p.author_id IN (`+in+`) GROUP BY p.author_id
 		UNION ALL
-		SELECT a.author_id, 15 * COUNT(*) FROM qa_posts q JOIN qa_posts a ON a.id = q.accepted_id
-		WHERE q.kind = 'question' AND a.author_id IN (`+in+`) GROUP BY a.author_id`, append(anys(ids), anys(ids)...)...)
+		SELECT a.author_id, 15 * COUNT(*) FROM qa_posts a
+		WHERE a.kind = 'answer' AND a.author_id IN (`+in+`)
+		AND EXISTS (SELECT 1 FROM qa_posts q WHERE q.id = a.question_id AND q.accepted_id = a.id)
+		GROUP BY a.author_id`, append(anys(ids), anys(ids)...)...)
 }
 
 // sums runs a query of (key, number) rows and adds the numbers up by key.
