@@ -613,8 +613,10 @@ func (s *Service) Similar(ctx context.Context, a *actor.Actor, title string, lim
 	if title = strings.TrimSpace(title); title == "" {
 		return []search.Hit{}, nil
 	}
-	// Courses share the index; ask for more to keep limit after leaving them out.
-	res, err := s.Search(ctx, search.Query{Text: title, Limit: min(3*limit, search.MaxLimit)}, web.Lang(ctx))
+	// Courses share the index; ask for more to keep limit after leaving them
+	// out. A suggestion must hold half the title's words: one shared
+	// character is no likeness, and an empty box says "ask away".
+	res, err := s.Search(ctx, search.Query{Text: title, Limit: min(3*limit, search.MaxLimit), MinShare: 0.5}, web.Lang(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,12 @@ type Query struct {
 	// Limit is the page size: 20 when 0, at most MaxLimit.
 	Limit  int
 	Cursor string
+	// MinShare, above 0, leaves out the page's hits whose document holds
+	// less than this share of the query's own distinct terms (its words, not
+	// the synonyms and spans added to them): suggestions had better be none
+	// than documents sharing one stray character. Such a page may hold fewer
+	// than Limit hits.
+	MinShare float64
 }
 
 // Hit is one result. Snippet is HTML: the text around the matched terms,
@@ -230,7 +237,8 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	// Rank every match by its sequence number alone, then read the text of
 	// the page's rows only: sorting the bodies of thousands of matches is
 	// what made a query over frequent words slow.
-	rows, err := x.db.Query(ctx, `SELECT doc.type, doc.id, doc.title, doc.body, doc.url, doc.updated_at, page.score
+	rows, err := x.db.Query(ctx, `SELECT doc.type, doc.id, doc.title, doc.body, doc.url, doc.updated_at, page.score,
+		doc.title_terms, doc.body_terms
 		FROM (SELECT d.seq, `+rank+` * d.boost AS score FROM `+from+where+`
 			ORDER BY score DESC, d.seq LIMIT ? OFFSET ?) page
 		JOIN search_docs doc ON doc.seq = page.seq ORDER BY page.score DESC, page.seq`,
@@ -241,11 +249,19 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	defer rows.Close()
 	var res Results
 	var bodies []string
-	for rows.Next() {
+	own := uniqueFields(strings.Join(Terms(q.Text), " "))
+	for n := 0; rows.Next(); n++ {
 		var h Hit
-		var body string
-		if err := rows.Scan(&h.Type, &h.ID, &h.Title, &body, &h.URL, &h.UpdatedAt, &h.Score); err != nil {
+		var body, titleTerms, bodyTerms string
+		if err := rows.Scan(&h.Type, &h.ID, &h.Title, &body, &h.URL, &h.UpdatedAt, &h.Score, &titleTerms, &bodyTerms); err != nil {
 			return Results{}, fmt.Errorf("search: %w", err)
+		}
+		if n == limit {
+			res.NextCursor = strconv.Itoa(offset + limit)
+			break
+		}
+		if q.MinShare > 0 && share(own, titleTerms+" "+bodyTerms) < q.MinShare {
+			continue
 		}
 		res.Items = append(res.Items, h)
 		bodies = append(bodies, body)
@@ -253,14 +269,24 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	if err := rows.Err(); err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
-	if len(res.Items) > limit {
-		res.Items = res.Items[:limit]
-		res.NextCursor = strconv.Itoa(offset + limit)
-	}
 	for i := range res.Items {
 		res.Items[i].Snippet = Snippet(bodies[i], terms)
 	}
 	return res, nil
+}
+
+// share is the share of the distinct terms own that a document's terms hold.
+func share(own []string, docTerms string) float64 {
+	if len(own) == 0 {
+		return 1
+	}
+	held := 0
+	for _, t := range uniqueFields(docTerms) {
+		if _, found := slices.BinarySearch(own, t); found {
+			held++
+		}
+	}
+	return float64(held) / float64(len(own))
 }
 
 // matching returns the FROM … WHERE clause of the documents a plan matches,

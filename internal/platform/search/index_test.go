@@ -239,3 +239,30 @@ func TestLargeIndexRanksRareTermsAnywhereAndCommonOnesInTitles(t *testing.T) {
 		}
 	})
 }
+
+func TestMinShareLeavesOutStrayCharacterMatches(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		put(t, d,
+			Doc{Type: "question", ID: "q-points", Title: "门店收银时会员积分没有累加", Body: "会员卡刷了，积分不变。", UpdatedAt: when},
+			Doc{Type: "question", ID: "q-printer", Title: "打印机卡纸怎么处理", Body: "打印到一半就卡住。", UpdatedAt: when},
+		)
+		// 会员, 卡, 积分, 累加: q-points holds three of them, q-printer only 卡.
+		if res := search(t, d, Query{Text: "会员卡积分不累加"}); ids(res) != "q-points,q-printer" {
+			t.Errorf("without MinShare: got %s", ids(res))
+		}
+		if res := search(t, d, Query{Text: "会员卡积分不累加", MinShare: 0.5}); ids(res) != "q-points" {
+			t.Errorf("MinShare 0.5: got %s", ids(res))
+		}
+		if res := search(t, d, Query{Text: "打印机墨盒", MinShare: 0.5}); ids(res) != "q-printer" {
+			t.Errorf("MinShare 0.5, a word of the query missing from every document: got %s", ids(res))
+		}
+		// The page is cut before the weak hits are left out, so the cursor still leads on.
+		res := search(t, d, Query{Text: "会员卡积分不累加", Limit: 1, MinShare: 0.5})
+		if ids(res) != "q-points" || res.NextCursor == "" {
+			t.Errorf("first page of one: got %s, next %q", ids(res), res.NextCursor)
+		}
+		if res := search(t, d, Query{Text: "会员卡积分不累加", Limit: 1, MinShare: 0.5, Cursor: res.NextCursor}); ids(res) != "" || res.NextCursor != "" {
+			t.Errorf("second page of one: got %q, next %q", ids(res), res.NextCursor)
+		}
+	})
+}
