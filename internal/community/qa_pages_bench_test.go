@@ -30,6 +30,27 @@ var benchQuestions = flag.Int("qa.questions", 0, "questions (with two answers ea
 // its answers, a help article, the hub and a search page. On SQLite, and on
 // PostgreSQL when STEWARD_TEST_PG is set.
 func BenchmarkCommunityPages(b *testing.B) {
+	eachDemoApp(b, func(b *testing.B, a *app.App) {
+		generate(b, a.Community, *benchQuestions)
+		for _, path := range []string{"/community/questions", "/community/questions?sort=votes", "/community/questions/q-unaudit-posted",
+			"/help/articles/art-voucher-audit", "/community", "/community/search?q=" + url.QueryEscape("凭证过账以后还能反审核吗")} {
+			b.Run(path, func(b *testing.B) {
+				for b.Loop() {
+					w := httptest.NewRecorder()
+					a.Handler.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+					if w.Code != http.StatusOK {
+						b.Fatalf("GET %s: %d", path, w.Code)
+					}
+				}
+			})
+		}
+	})
+}
+
+// eachDemoApp runs fn on an app with the demo content and the dictionary
+// loaded (once per process, not a page's cost), on SQLite, and on PostgreSQL
+// when STEWARD_TEST_PG is set.
+func eachDemoApp(b *testing.B, fn func(b *testing.B, a *app.App)) {
 	bases := map[string]func(testing.TB) *db.DB{"sqlite": dbtest.SQLite}
 	if os.Getenv(dbtest.PostgresEnv) != "" {
 		bases["postgres"] = dbtest.Postgres
@@ -44,20 +65,8 @@ func BenchmarkCommunityPages(b *testing.B) {
 			if err := a.Prepare(context.Background()); err != nil {
 				b.Fatal(err)
 			}
-			generate(b, a.Community, *benchQuestions)
-			search.Warm() // the dictionary, loaded once per process, is not a page's cost
-			for _, path := range []string{"/community/questions", "/community/questions?sort=votes", "/community/questions/q-unaudit-posted",
-				"/help/articles/art-voucher-audit", "/community", "/community/search?q=" + url.QueryEscape("凭证过账以后还能反审核吗")} {
-				b.Run(path, func(b *testing.B) {
-					for b.Loop() {
-						w := httptest.NewRecorder()
-						a.Handler.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
-						if w.Code != http.StatusOK {
-							b.Fatalf("GET %s: %d", path, w.Code)
-						}
-					}
-				})
-			}
+			search.Warm()
+			fn(b, a)
 		})
 	}
 }
