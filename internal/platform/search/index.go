@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,10 +47,10 @@ type Query struct {
 	Limit  int
 	Cursor string
 	// MinShare, above 0, leaves out the page's hits whose document holds
-	// less than this share of the query's own distinct terms (its words, not
-	// the synonyms and spans added to them): suggestions had better be none
-	// than documents sharing one stray character. Such a page may hold fewer
-	// than Limit hits.
+	// less than this share of the query's own distinct words (a synonym or a
+	// span the search added counts as the word it stands for): suggestions
+	// had better be none than documents sharing one stray character. Such a
+	// page may hold fewer than Limit hits.
 	MinShare float64
 }
 
@@ -249,7 +248,15 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	defer rows.Close()
 	var res Results
 	var bodies []string
-	own := uniqueFields(strings.Join(Terms(q.Text), " "))
+	// For MinShare: how many distinct words the query has (of those searched,
+	// for a pasted page), and every term searched, each standing for one.
+	own, searched := 0, map[string]bool{}
+	if q.MinShare > 0 {
+		own = min(len(uniqueFields(strings.Join(Terms(q.Text), " "))), len(terms))
+		for _, t := range terms {
+			searched[t] = true
+		}
+	}
 	for n := 0; rows.Next(); n++ {
 		var h Hit
 		var body, titleTerms, bodyTerms string
@@ -260,7 +267,7 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 			res.NextCursor = strconv.Itoa(offset + limit)
 			break
 		}
-		if q.MinShare > 0 && share(own, titleTerms+" "+bodyTerms) < q.MinShare {
+		if q.MinShare > 0 && share(own, searched, titleTerms+" "+bodyTerms) < q.MinShare {
 			continue
 		}
 		res.Items = append(res.Items, h)
@@ -275,18 +282,20 @@ func (x *DBIndex) Search(ctx context.Context, q Query) (Results, error) {
 	return res, nil
 }
 
-// share is the share of the distinct terms own that a document's terms hold.
-func share(own []string, docTerms string) float64 {
-	if len(own) == 0 {
+// share is how much of a query of own distinct words a document's terms
+// hold: the searched terms among them (words, synonyms, spans) over own, at
+// most 1.
+func share(own int, searched map[string]bool, docTerms string) float64 {
+	if own == 0 {
 		return 1
 	}
 	held := 0
 	for _, t := range uniqueFields(docTerms) {
-		if _, found := slices.BinarySearch(own, t); found {
+		if searched[t] {
 			held++
 		}
 	}
-	return float64(held) / float64(len(own))
+	return min(1, float64(held)/float64(own))
 }
 
 // matching returns the FROM … WHERE clause of the documents a plan matches,
