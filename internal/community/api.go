@@ -1,6 +1,7 @@
 package community
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -21,15 +22,17 @@ func NewAPI(svc *Service) *API { return &API{svc: svc} }
 // Routes registers the endpoints.
 func (h *API) Routes(rt *web.Router) {
 	rt.API("GET /api/v1/help/categories", readable(h.svc, h.categories))
-	rt.API("POST /api/v1/help/categories", write(h, func(r *http.Request, a *actor.Actor, in CategoryInput) (any, error) {
-		return h.svc.CreateCategory(r.Context(), a, in)
+	rt.API("POST /api/v1/help/categories", act(h.svc.writer, func(r *http.Request, a *actor.Actor, in CategoryInput) (any, error) {
+		c, err := h.svc.CreateCategory(r.Context(), a, in)
+		return created{"/help/" + c.Slug, c}, err
 	}))
 	rt.API("GET /api/v1/help/articles", readable(h.svc, h.articles))
-	rt.API("POST /api/v1/help/articles", write(h, func(r *http.Request, a *actor.Actor, in ArticleInput) (any, error) {
-		return h.svc.CreateArticle(r.Context(), a, in)
+	rt.API("POST /api/v1/help/articles", act(h.svc.writer, func(r *http.Request, a *actor.Actor, in ArticleInput) (any, error) {
+		art, err := h.svc.CreateArticle(r.Context(), a, in)
+		return created{"/api/v1/help/articles/" + art.ID, art}, err
 	}))
 	rt.API("GET /api/v1/help/articles/{id}", readable(h.svc, h.article))
-	rt.API("PATCH /api/v1/help/articles/{id}", write(h, func(r *http.Request, a *actor.Actor, in ArticlePatch) (any, error) {
+	rt.API("PATCH /api/v1/help/articles/{id}", act(h.svc.writer, func(r *http.Request, a *actor.Actor, in ArticlePatch) (any, error) {
 		return h.svc.UpdateArticle(r.Context(), a, r.PathValue("id"), in)
 	}))
 	rt.API("DELETE /api/v1/help/articles/{id}", web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
@@ -130,11 +133,17 @@ func (h *API) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) err
 	return web.JSON(w, http.StatusOK, out)
 }
 
-// write is a change of the help center: the writer's permission is checked
-// before the body (of type In) is decoded; a POST answers 201.
-func write[In any](h *API, do func(r *http.Request, a *actor.Actor, in In) (any, error)) web.HandlerFunc {
+// created is a new object and the address to read it at: answered 201.
+type created struct {
+	location string
+	v        any
+}
+
+// act is a write of the community: gate refuses the actor before the body (of type In)
+// is decoded; a created object is answered 201 with its Location.
+func act[In any](gate func(context.Context, *actor.Actor) error, do func(r *http.Request, a *actor.Actor, in In) (any, error)) web.HandlerFunc {
 	return web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
-		if err := h.svc.Authorize(a); err != nil {
+		if err := gate(r.Context(), a); err != nil {
 			return err
 		}
 		var in In
@@ -145,10 +154,9 @@ func write[In any](h *API, do func(r *http.Request, a *actor.Actor, in In) (any,
 		if err != nil {
 			return err
 		}
-		status := http.StatusOK
-		if r.Method == http.MethodPost {
-			status = http.StatusCreated
+		if c, ok := v.(created); ok {
+			return web.Created(w, c.location, c.v)
 		}
-		return web.JSON(w, status, v)
+		return web.JSON(w, http.StatusOK, v)
 	})
 }

@@ -66,6 +66,9 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 		}
 		art := articleOf(t, res)
 		path := "/api/v1/help/articles/" + art.ID
+		if got := res.Header.Get("Location"); got != path {
+			t.Errorf("a new article's Location is %q, want %q", got, path)
+		}
 		if !strings.Contains(string(art.HTML.Zh), "<strong>银行退票</strong>") {
 			t.Errorf("body not rendered from Markdown: %s", art.HTML.Zh)
 		}

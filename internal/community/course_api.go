@@ -20,26 +20,26 @@ const MaxLessonFile = attachment.DefaultMaxSize
 // Routes registers the endpoints.
 func (h *CourseAPI) Routes(rt *web.Router) {
 	rt.API("GET /api/v1/courses", h.courses)
-	rt.API("POST /api/v1/courses", courseWrite(h, func(r *http.Request, a *actor.Actor, in CourseInput) (any, string, error) {
+	rt.API("POST /api/v1/courses", act(h.svc.writer, func(r *http.Request, a *actor.Actor, in CourseInput) (any, error) {
 		c, err := h.svc.CreateCourse(r.Context(), a, in)
-		return c, "/api/v1/courses/" + c.ID, err
+		return created{"/api/v1/courses/" + c.ID, c}, err
 	}))
 	rt.API("GET /api/v1/courses/{id}", h.course)
-	rt.API("PATCH /api/v1/courses/{id}", courseWrite(h, func(r *http.Request, a *actor.Actor, in CoursePatch) (any, string, error) {
+	rt.API("PATCH /api/v1/courses/{id}", act(h.svc.writer, func(r *http.Request, a *actor.Actor, in CoursePatch) (any, error) {
 		c, err := h.svc.UpdateCourse(r.Context(), a, r.PathValue("id"), in)
-		return c, "", err
+		return c, err
 	}))
 	rt.API("DELETE /api/v1/courses/{id}", web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 		return noContent(w, h.svc.DeleteCourse(r.Context(), a, r.PathValue("id")))
 	}))
-	rt.API("POST /api/v1/courses/{id}/lessons", courseWrite(h, func(r *http.Request, a *actor.Actor, in LessonInput) (any, string, error) {
+	rt.API("POST /api/v1/courses/{id}/lessons", act(h.svc.writer, func(r *http.Request, a *actor.Actor, in LessonInput) (any, error) {
 		l, err := h.svc.AddLesson(r.Context(), a, r.PathValue("id"), in)
-		return l, lessonPath(l), err
+		return created{lessonPath(l), l}, err
 	}))
 	rt.API("GET /api/v1/courses/{id}/lessons/{lesson}", h.lesson)
-	rt.API("PATCH /api/v1/courses/{id}/lessons/{lesson}", courseWrite(h, func(r *http.Request, a *actor.Actor, in LessonPatch) (any, string, error) {
+	rt.API("PATCH /api/v1/courses/{id}/lessons/{lesson}", act(h.svc.writer, func(r *http.Request, a *actor.Actor, in LessonPatch) (any, error) {
 		l, err := h.svc.UpdateLesson(r.Context(), a, r.PathValue("id"), r.PathValue("lesson"), in)
-		return l, "", err
+		return l, err
 	}))
 	rt.API("DELETE /api/v1/courses/{id}/lessons/{lesson}", web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
 		return noContent(w, h.svc.DeleteLesson(r.Context(), a, r.PathValue("id"), r.PathValue("lesson")))
@@ -56,9 +56,9 @@ func (h *CourseAPI) Routes(rt *web.Router) {
 		return web.Respond(w, http.StatusOK, p, err)
 	}))
 	rt.API("GET /api/v1/learning-paths", h.paths)
-	rt.API("POST /api/v1/learning-paths", courseWrite(h, func(r *http.Request, a *actor.Actor, in PathInput) (any, string, error) {
+	rt.API("POST /api/v1/learning-paths", act(h.svc.writer, func(r *http.Request, a *actor.Actor, in PathInput) (any, error) {
 		p, err := h.svc.CreatePath(r.Context(), a, in)
-		return p, "/api/v1/learning-paths/" + p.ID, err
+		return created{"/api/v1/learning-paths/" + p.ID, p}, err
 	}))
 	rt.API("GET /api/v1/learning-paths/{id}", func(w http.ResponseWriter, r *http.Request) error {
 		p, err := h.svc.Path(r.Context(), actor.From(r.Context()), r.PathValue("id"))
@@ -144,27 +144,4 @@ func (h *CourseAPI) enrol(w http.ResponseWriter, r *http.Request, a *actor.Actor
 		return web.Created(w, "/api/v1/courses/"+p.CourseID+"/progress", p)
 	}
 	return web.JSON(w, http.StatusOK, p)
-}
-
-// courseWrite is a change of courses: the writer's permission is checked
-// before the body (of type In) is decoded; a create answers 201 with the
-// new object's address.
-func courseWrite[In any](h *CourseAPI, do func(r *http.Request, a *actor.Actor, in In) (any, string, error)) web.HandlerFunc {
-	return web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
-		if err := h.svc.Authorize(a); err != nil {
-			return err
-		}
-		var in In
-		if err := web.Decode(r, &in); err != nil {
-			return err
-		}
-		v, location, err := do(r, a, in)
-		if err != nil {
-			return err
-		}
-		if r.Method == http.MethodPost {
-			return web.Created(w, location, v)
-		}
-		return web.JSON(w, http.StatusOK, v)
-	})
 }

@@ -120,31 +120,3 @@ func (h *QAAPI) similar(w http.ResponseWriter, r *http.Request) error {
 	}
 	return web.JSON(w, http.StatusOK, out)
 }
-
-// created is a new object and the address to read it at: answered 201.
-type created struct {
-	location string
-	v        any
-}
-
-// act is a Q&A write: gate refuses the actor before the body (of type In)
-// is decoded; a created object is answered 201 with its Location.
-func act[In any](gate func(context.Context, *actor.Actor) error, do func(r *http.Request, a *actor.Actor, in In) (any, error)) web.HandlerFunc {
-	return web.Authed(func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
-		if err := gate(r.Context(), a); err != nil {
-			return err
-		}
-		var in In
-		if err := web.Decode(r, &in); err != nil {
-			return err
-		}
-		v, err := do(r, a, in)
-		if err != nil {
-			return err
-		}
-		if c, ok := v.(created); ok {
-			return web.Created(w, c.location, c.v)
-		}
-		return web.JSON(w, http.StatusOK, v)
-	})
-}

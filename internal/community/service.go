@@ -100,6 +100,9 @@ const ArticleDoc = "article"
 // it before reading a body.
 func (s *Service) Authorize(a *actor.Actor) error { return actor.Require(a, actor.WriteHelp) }
 
+// writer is Authorize as the gate of an API write.
+func (s *Service) writer(_ context.Context, a *actor.Actor) error { return s.Authorize(a) }
+
 // CreateCategory adds a category.
 func (s *Service) CreateCategory(ctx context.Context, a *actor.Actor, in CategoryInput) (Category, error) {
 	if err := s.Authorize(a); err != nil {
