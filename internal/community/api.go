@@ -121,8 +121,16 @@ type hit struct {
 
 func (h *API) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {
 	q := r.URL.Query()
+	limit := search.DefaultLimit
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > search.MaxLimit {
+			return problem.InvalidField("limit", "field.search_limit")
+		}
+		limit = n
+	}
 	res, err := h.svc.Search(r.Context(), search.Query{Text: q.Get("q"), Type: q.Get("type"), Product: q.Get("product"),
-		Version: q.Get("version"), Cursor: q.Get("cursor")}, web.Lang(r.Context()))
+		Version: q.Get("version"), Cursor: q.Get("cursor"), Limit: limit}, web.Lang(r.Context()))
 	if err != nil {
 		return err
 	}

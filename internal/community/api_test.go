@@ -55,6 +55,9 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 			{Name: "bad status", Req: req{Method: "POST", Path: "/api/v1/help/articles", Token: pm,
 				Body: map[string]any{"title": map[string]string{"zh": "标题"}, "body": map[string]string{"zh": "正文"}, "category": "e-invoice", "status": "live"}}, Status: http.StatusBadRequest, Field: "status"},
 			{Name: "a cursor search did not hand out", Req: req{Method: "GET", Path: "/api/v1/search?q=x&cursor=abc"}, Status: http.StatusBadRequest, Field: "cursor"},
+			{Name: "a kind of document there is none of", Req: req{Method: "GET", Path: "/api/v1/search?q=x&type=video"}, Status: http.StatusBadRequest, Field: "type"},
+			{Name: "a page too large", Req: req{Method: "GET", Path: "/api/v1/search?q=x&limit=101"}, Status: http.StatusBadRequest, Field: "limit"},
+			{Name: "a page of no hits", Req: req{Method: "GET", Path: "/api/v1/search?q=x&limit=0"}, Status: http.StatusBadRequest, Field: "limit"},
 		})
 
 		res := e.Do(req{Method: "POST", Path: "/api/v1/help/articles", Token: pm, Body: map[string]any{
@@ -101,6 +104,10 @@ func TestHelpArticlesWrittenByStaffFoundBySearchHiddenWhileDraft(t *testing.T) {
 		if len(hits) == 0 || hits[0]["id"] != art.ID || hits[0]["url"] != "/help/articles/"+art.ID || hits[0]["title"] != "银企直连付款被银行退回的处理" ||
 			!strings.Contains(hits[0]["snippet"].(string), "<mark>") {
 			t.Errorf("search for the published article in other words: %v", hits)
+		}
+		page := e.Do(req{Method: "GET", Path: "/api/v1/search?limit=2&q=" + url.QueryEscape("银行退票以后怎样重新付款")})
+		if items := page.Items(); len(items) != 2 || items[0]["id"] != art.ID || page.JSON()["next_cursor"] == "" {
+			t.Errorf("a search asked for 2 hits a page gives %d, then %q", len(items), page.JSON()["next_cursor"])
 		}
 		en := e.Do(req{Method: "GET", Path: "/api/v1/search?q=" + url.QueryEscape("银行退票以后怎样重新付款"), Header: map[string]string{"Accept-Language": "en"}}).Items()
 		if len(en) == 0 || en[0]["title"] != "When the bank returns a direct-link payment" {

@@ -4,11 +4,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"steward.dev/steward/internal/platform/actor"
-	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/search"
 	"steward.dev/steward/internal/platform/web"
 )
@@ -49,10 +47,7 @@ func (p *QAPages) Routes(rt *web.Router) {
 	rt.Page("GET "+ModerationPath, p.moderation)
 }
 
-// searchTypes are the kinds of documents the hub's search can be narrowed
 // to; "" is everything.
-var searchTypes = []string{"", QuestionDoc, ArticleDoc, CourseDoc}
-
 // hubQuestions is how many of the latest questions the hub lists.
 const hubQuestions = 8
 
@@ -98,11 +93,11 @@ type hubSearchData struct {
 func (p *QAPages) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {
 	q := r.URL.Query()
 	text, kind := strings.TrimSpace(q.Get("q")), q.Get("type")
-	if !slices.Contains(searchTypes, kind) {
-		return problem.InvalidField("type", "field.qa_search_type")
+	if err := CheckSearchType(kind); err != nil {
+		return err
 	}
 	d := hubSearchData{Query: text, Type: kind, AskURL: AskPath + "?" + url.Values{"title": {text}}.Encode()}
-	for _, t := range searchTypes {
+	for _, t := range SearchTypes {
 		d.Tabs = append(d.Tabs, typeTab{Type: t, URL: searchURL(text, t, ""), Current: t == kind})
 	}
 	if text != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -315,6 +316,9 @@ func (s *Service) Articles(ctx context.Context, a *actor.Actor, f ArticleFilter)
 // Search finds published help content, titled in lang (the index holds
 // both languages' titles together); a bad cursor names the field.
 func (s *Service) Search(ctx context.Context, q search.Query, lang i18n.Lang) (search.Results, error) {
+	if err := CheckSearchType(q.Type); err != nil {
+		return search.Results{}, err
+	}
 	res, err := s.Index.Search(ctx, q)
 	if errors.Is(err, search.ErrBadCursor) {
 		return search.Results{}, problem.InvalidField("cursor", "field.cursor")
@@ -334,6 +338,19 @@ func (s *Service) Search(ctx context.Context, q search.Query, lang i18n.Lang) (s
 		}
 	}
 	return res, err
+}
+
+// SearchTypes are the kinds of documents a search may be narrowed to; ""
+// is all of them.
+var SearchTypes = []string{"", QuestionDoc, ArticleDoc, CourseDoc}
+
+// CheckSearchType refuses a search narrowed to a kind there is none of
+// (400 naming type).
+func CheckSearchType(kind string) error {
+	if !slices.Contains(SearchTypes, kind) {
+		return problem.InvalidField("type", "field.qa_search_type")
+	}
+	return nil
 }
 
 // reindex puts a published article in the index, or takes a draft out.
