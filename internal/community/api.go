@@ -121,24 +121,40 @@ type hit struct {
 
 func (h *API) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {
 	q := r.URL.Query()
-	limit := search.DefaultLimit
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > search.MaxLimit {
-			return problem.InvalidField("limit", "field.search_limit")
-		}
-		limit = n
+	limit, err := limitParam(r, search.DefaultLimit, search.MaxLimit, "field.search_limit")
+	if err != nil {
+		return err
 	}
 	res, err := h.svc.Search(r.Context(), search.Query{Text: q.Get("q"), Type: q.Get("type"), Product: q.Get("product"),
 		Version: q.Get("version"), Cursor: q.Get("cursor"), Limit: limit}, web.Lang(r.Context()))
 	if err != nil {
 		return err
 	}
-	out := web.List[hit]{Items: []hit{}, NextCursor: res.NextCursor}
-	for _, x := range res.Items {
+	return web.JSON(w, http.StatusOK, hitList(res.Items, res.NextCursor))
+}
+
+// hitList is a page of search hits as the API shows them.
+func hitList(hits []search.Hit, next string) web.List[hit] {
+	out := web.List[hit]{Items: []hit{}, NextCursor: next}
+	for _, x := range hits {
 		out.Items = append(out.Items, hit{Type: x.Type, ID: x.ID, Title: x.Title, Snippet: x.Snippet, URL: x.URL, Score: x.Score})
 	}
-	return web.JSON(w, http.StatusOK, out)
+	return out
+}
+
+// limitParam reads ?limit= as a page size from 1 to most, def when absent;
+// anything else is a 400 naming limit with the message key given (which
+// says the bounds).
+func limitParam(r *http.Request, def, most int, key string) (int, error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > most {
+		return 0, problem.InvalidField("limit", key)
+	}
+	return n, nil
 }
 
 // created is a new object and the address to read it at: answered 201.

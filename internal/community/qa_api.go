@@ -3,10 +3,8 @@ package community
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"steward.dev/steward/internal/platform/actor"
-	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/web"
 )
 
@@ -102,21 +100,13 @@ const (
 )
 
 func (h *QAAPI) similar(w http.ResponseWriter, r *http.Request) error {
-	limit := similarDefault
-	if s := r.URL.Query().Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > similarMax {
-			return problem.InvalidField("limit", "field.qa_similar_limit")
-		}
-		limit = n
+	limit, err := limitParam(r, similarDefault, similarMax, "field.qa_similar_limit")
+	if err != nil {
+		return err
 	}
 	hits, err := h.svc.Similar(r.Context(), actor.From(r.Context()), r.URL.Query().Get("title"), limit)
 	if err != nil {
 		return err
 	}
-	out := web.List[hit]{Items: []hit{}}
-	for _, x := range hits {
-		out.Items = append(out.Items, hit{Type: x.Type, ID: x.ID, Title: x.Title, Snippet: x.Snippet, URL: x.URL, Score: x.Score})
-	}
-	return web.JSON(w, http.StatusOK, out)
+	return web.JSON(w, http.StatusOK, hitList(hits, ""))
 }
