@@ -61,8 +61,8 @@ func postAs(a *actor.Actor, post Post, may bool, asker string) postView {
 	if a != nil && may {
 		mine := post.Author.ID == a.UserID
 		v.CanVote = !mine
-		v.CanEdit = mine || a.Can(actor.Moderate)
-		v.CanAccept = post.Kind == KindAnswer && !post.Accepted && !post.Hidden && (asker == a.UserID || a.Can(actor.AcceptAnswers))
+		v.CanEdit = MayEdit(a, post.Author.ID)
+		v.CanAccept = post.Kind == KindAnswer && !post.Accepted && !post.Hidden && MayAccept(a, asker)
 	}
 	for _, c := range post.Comments {
 		v.Comments = append(v.Comments, postAs(a, c, may, asker))
@@ -85,7 +85,7 @@ func (p *QAPages) renderThread(w http.ResponseWriter, r *http.Request, status in
 	for _, ans := range t.Answers {
 		d.Answers = append(d.Answers, postAs(a, ans, d.May(), asker))
 	}
-	d.Moderator, d.Reasons = a != nil && a.Can(actor.Moderate), ReportReasons
+	d.Moderator, d.Reasons = a != nil && moderator(a), ReportReasons
 	if q.DuplicateOf != "" {
 		d.Closed = QuestionURL(q.DuplicateOf)
 	}
@@ -250,7 +250,7 @@ func (p *QAPages) renderEdit(w http.ResponseWriter, r *http.Request, a *actor.Ac
 	if !ok {
 		return problem.ErrNotFound
 	}
-	if !postAs(a, post, true, "").CanEdit {
+	if !MayEdit(a, post.Author.ID) {
 		return problem.ErrForbidden.Explained("qa.edit_forbidden", nil)
 	}
 	d.Question, d.Post = t.Question, post

@@ -35,6 +35,18 @@ func authorOf(a *actor.Actor) Author { return Author{ID: a.UserID, Name: a.Name,
 
 func moderator(a *actor.Actor) bool { return a.Can(actor.Moderate) }
 
+// MayEdit says whether a may edit a post written by authorID: its author or
+// a moderator. Pages ask it to offer the edit button; EditPost enforces it.
+func MayEdit(a *actor.Actor, authorID string) bool {
+	return a != nil && (authorID == a.UserID || moderator(a))
+}
+
+// MayAccept says whether a may accept answers to a question asked by
+// askerID: the asker, or staff holding actor.AcceptAnswers.
+func MayAccept(a *actor.Actor, askerID string) bool {
+	return a != nil && (askerID == a.UserID || a.Can(actor.AcceptAnswers))
+}
+
 // AskQuestion posts a question and indexes it at once.
 func (s *Service) AskQuestion(ctx context.Context, a *actor.Actor, in QuestionInput) (Question, error) {
 	if err := s.CanPost(ctx, a); err != nil {
@@ -279,7 +291,7 @@ func (s *Service) Accept(ctx context.Context, a *actor.Actor, answerID string) (
 	if err != nil {
 		return QuestionThread{}, err
 	}
-	if q.Author.ID != a.UserID && !a.Can(actor.AcceptAnswers) {
+	if !MayAccept(a, q.Author.ID) {
 		return QuestionThread{}, problem.ErrForbidden.Explained("qa.accept_forbidden", nil)
 	}
 	if ans.Hidden {
@@ -395,7 +407,7 @@ func (s *Service) EditPost(ctx context.Context, a *actor.Actor, postID string, p
 	if err != nil {
 		return Post{}, err
 	}
-	if before.Author.ID != a.UserID && !moderator(a) {
+	if !MayEdit(a, before.Author.ID) {
 		return Post{}, problem.ErrForbidden.Explained("qa.edit_forbidden", nil)
 	}
 	after := before
