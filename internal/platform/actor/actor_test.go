@@ -22,6 +22,7 @@ func TestPermissionTable(t *testing.T) {
 		{PostCommunity, all},
 		{AcceptAnswers, []Role{Agent, Engineer, ProductManager, VendorAdmin}},
 		{Moderate, []Role{Agent, ProductManager, VendorAdmin}},
+		{ManageIdeas, []Role{ProductManager, VendorAdmin}},
 		{ManageSigningKeys, []Role{VendorAdmin}},
 		{ManageCalendars, []Role{VendorAdmin}},
 		{ManageContracts, []Role{Agent, VendorAdmin}},

@@ -63,6 +63,9 @@ var (
 	AcceptAnswers = vendorAction("accept an answer to any question", Agent, Engineer, ProductManager)
 	// Moderate: hide, lock, close as duplicate and handle reports in the community.
 	Moderate = vendorAction("moderate the community", Agent, ProductManager)
+	// ManageIdeas: change an idea's status (with its public explanation) and
+	// merge duplicate ideas; product managers answer the ideas square.
+	ManageIdeas = vendorAction("change idea status and merge ideas", ProductManager)
 	// WatchJobs: the console's list of background jobs.
 	WatchJobs = vendorAction("watch background jobs")
 
