@@ -17,6 +17,7 @@ import (
 	"steward.dev/steward/internal/contract"
 	"steward.dev/steward/internal/entitlement"
 	"steward.dev/steward/internal/hotline"
+	"steward.dev/steward/internal/ideas"
 	"steward.dev/steward/internal/license"
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/notice"
@@ -80,8 +81,11 @@ type App struct {
 	// Community is the help center: categories and articles, searchable
 	// as soon as they are published.
 	Community *community.Service
-	Router    *web.Router
-	Handler   http.Handler
+	// Ideas is the Innovation Square: customers' ideas, their votes and
+	// followers, and product managers' answers.
+	Ideas   *ideas.Service
+	Router  *web.Router
+	Handler http.Handler
 }
 
 // New opens and migrates the database and builds every room.
@@ -160,6 +164,7 @@ func Build(cfg Config, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	a.buildCommunity(recorder, pages, rt)
+	a.buildIdeas(recorder, pages, rt)
 
 	pages.SetServed(rt.Serves)
 	mw := &web.Middleware{Auth: accounts, Metrics: metrics, Pages: pages, Logger: cfg.Logger, TrustProxy: cfg.TrustProxy}

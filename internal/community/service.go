@@ -342,7 +342,11 @@ func (s *Service) Search(ctx context.Context, q search.Query, lang i18n.Lang) (s
 
 // SearchTypes are the kinds of documents a search may be narrowed to; ""
 // is all of them.
-var SearchTypes = []string{"", QuestionDoc, ArticleDoc, CourseDoc}
+var SearchTypes = []string{"", QuestionDoc, ArticleDoc, CourseDoc, IdeaDoc}
+
+// IdeaDoc is the type of the Innovation Square's documents (internal/ideas,
+// its Doc), which share the community's index.
+const IdeaDoc = "idea"
 
 // CheckSearchType refuses a search narrowed to a kind there is none of
 // (400 naming type).

@@ -17,7 +17,7 @@ CREATE TABLE ideas (
     modules      TEXT NOT NULL,
     author_id    TEXT NOT NULL,
     author_name  TEXT NOT NULL,
-    author_staff INTEGER NOT NULL,
+    author_staff BOOLEAN NOT NULL,
     author_org   TEXT NOT NULL,
     status       TEXT NOT NULL,
     status_at    TIMESTAMPTZ NOT NULL,
@@ -31,11 +31,20 @@ CREATE TABLE ideas (
     created_at   TIMESTAMPTZ NOT NULL,
     updated_at   TIMESTAMPTZ NOT NULL
 );
+-- Every order of the list (trend, votes, created_at, each then id) reads its
+-- page off an index led by merged_into ('' for the live ideas), alone or
+-- with the status or the product filter; the roadmap's shipped column reads
+-- the latest shipped off status_at.
 CREATE INDEX ideas_trending ON ideas (merged_into, trend, id);
 CREATE INDEX ideas_top ON ideas (merged_into, votes, id);
 CREATE INDEX ideas_new ON ideas (merged_into, created_at, id);
 CREATE INDEX ideas_status_trending ON ideas (merged_into, status, trend, id);
+CREATE INDEX ideas_status_top ON ideas (merged_into, status, votes, id);
+CREATE INDEX ideas_status_new ON ideas (merged_into, status, created_at, id);
+CREATE INDEX ideas_status_changed ON ideas (merged_into, status, status_at, id);
 CREATE INDEX ideas_product_trending ON ideas (merged_into, product, trend, id);
+CREATE INDEX ideas_product_top ON ideas (merged_into, product, votes, id);
+CREATE INDEX ideas_product_new ON ideas (merged_into, product, created_at, id);
 CREATE INDEX ideas_author ON ideas (author_id);
 CREATE INDEX ideas_author_org ON ideas (author_org);
 
@@ -74,7 +83,7 @@ CREATE TABLE idea_comments (
     idea_id      TEXT NOT NULL REFERENCES ideas(id),
     author_id    TEXT NOT NULL,
     author_name  TEXT NOT NULL,
-    author_staff INTEGER NOT NULL,
+    author_staff BOOLEAN NOT NULL,
     author_org   TEXT NOT NULL,
     body         TEXT NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL
