@@ -19,6 +19,7 @@ func (a *App) buildIdeas(rec *audit.Recorder, pages *web.Renderer, rt *web.Route
 		Index: search.NewDBIndex(a.DB), Entitlements: a.Entitlements, RequireLogin: a.Config.CommunityRequiresLogin,
 		Notices: a.Notices, Notify: a.Notify, People: a.communityPeople, Blobs: a.Blobs, KnownProduct: a.knownProduct})
 	ideas.NewAPI(a.Ideas).Routes(rt)
+	ideas.NewPages(a.Ideas, a.Products, pages).Routes(rt)
 }
 
 // knownProduct says whether the lifecycle table has a product of that code.

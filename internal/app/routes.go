@@ -138,6 +138,7 @@ var (
 		entry("/portal/rescue", "nav.rescue", &actor.ReportRescue),
 		entry("/catalog", "nav.catalog", nil),
 		entry("/community", "nav.community", nil),
+		entry("/ideas", "nav.ideas", nil),
 		entry("/help", "nav.help", nil),
 		entry("/courses", "nav.courses", nil),
 		entry("/lifecycle", "nav.lifecycle", nil),
