@@ -1,4 +1,4 @@
-# bench/lib.sh — what bench/run.sh and bench/patches.sh share; they source it
+# bench/lib.sh — what the bench/ scripts share; they source it
 # once TMP (deleted on exit), SUMMARY, STEWARD_URL and PASSWORD are set.
 
 # --- process bookkeeping: only what this script started is ever stopped -----
@@ -67,4 +67,44 @@ login() { # login EMAIL: prints a session token of that demo user
 	token=$(printf '%s' "$answer" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
 	[[ -n $token ]] || { echo "login $1 failed: $answer" >&2; exit 1; }
 	echo "$token"
+}
+
+# --- wrk rounds: run_wrk needs RESULTS (where wrk's output goes), THREADS and
+# CONNS; it fills RPS, P50, P99 and CPU under "NAME,ROUND", which col reads
+# back for ROUNDS rounds ---------------------------------------------------------
+# to_ms VALUE-WITH-UNIT (wrk prints 412.00us, 1.23ms, 1.02s)
+to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /m$/) n*=60000; else if (v ~ /s$/) n*=1000; printf "%.3f\n", n }'; }
+
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of PID
+
+declare -A RPS P50 P99 CPU
+run_wrk() { # run_wrk NAME ROUND DURATION URL SERVER-PID [wrk args...]
+	local name=$1 round=$2 dur=$3 url=$4 pid=$5
+	shift 5
+	local out=$RESULTS/wrk-$name-$round.txt c0 c1 n
+	c0=$(cpu_ticks "$pid")
+	wrk -t"$THREADS" -c"$CONNS" -d"$dur" --timeout 2s --latency "$@" "$url" >"$out"
+	c1=$(cpu_ticks "$pid")
+	n=$(awk '$2=="requests" && $3=="in" {print $1}' "$out")
+	# server CPU time per request, in microseconds: steadier than req/s when other work shares the machine
+	CPU[$name,$round]=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$n" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+	local non2xx
+	non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out")
+	if [[ -n $non2xx && $non2xx != 0 ]]; then
+		echo "wrk $name round $round: $non2xx non-2xx responses; see $out" >&2
+		exit 1
+	fi
+	if grep -q 'Socket errors' "$out"; then
+		echo "wrk $name round $round: $(grep 'Socket errors' "$out")" >&2
+	fi
+	RPS[$name,$round]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+	P50[$name,$round]=$(to_ms "$(awk '$1=="50%" {print $2}' "$out")")
+	P99[$name,$round]=$(to_ms "$(awk '$1=="99%" {print $2}' "$out")")
+}
+
+col() { # col NAME ARRAY: that array's values for NAME, one round a line
+	local n=$1 r
+	local -n a=$2
+	for r in $(seq 1 "$ROUNDS"); do echo "${a[$n,$r]}"; done
 }

@@ -270,7 +270,6 @@ else
 fi
 
 # --- report ----------------------------------------------------------------------------------
-col() { local n=$1 r; local -n a=$2; for r in $(seq 1 "$ROUNDS"); do echo "${a[$n,$r]}"; done; }
 say "Steward patch download benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 say "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, $(go version | awk '{print $3}'), Linux $(uname -r), $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(curl --version | head -n1 | cut -d' ' -f1-2)"
 say "commit: $COMMIT when the run started; steward binary: $STEWARD_BIN"

@@ -154,37 +154,6 @@ answers_200() { # answers_200 TOKEN PATH: fail unless GET PATH answers 200
 TOKEN=$(login "$EMAIL")
 answers_200 "$TOKEN" /api/v1/me
 
-# to_ms VALUE-WITH-UNIT (wrk prints 412.00us, 1.23ms, 1.02s)
-to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /m$/) n*=60000; else if (v ~ /s$/) n*=1000; printf "%.3f\n", n }'; }
-
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of PID
-
-declare -A RPS P50 P99 CPU
-run_wrk() { # run_wrk NAME ROUND DURATION URL SERVER-PID [wrk args...]
-	local name=$1 round=$2 dur=$3 url=$4 pid=$5
-	shift 5
-	local out=$RESULTS/wrk-$name-$round.txt c0 c1 n
-	c0=$(cpu_ticks "$pid")
-	wrk -t"$THREADS" -c"$CONNS" -d"$dur" --timeout 2s --latency "$@" "$url" >"$out"
-	c1=$(cpu_ticks "$pid")
-	n=$(awk '$2=="requests" && $3=="in" {print $1}' "$out")
-	# server CPU time per request, in microseconds: steadier than req/s when other work shares the machine
-	CPU[$name,$round]=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$n" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
-	local non2xx
-	non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out")
-	if [[ -n $non2xx && $non2xx != 0 ]]; then
-		echo "wrk $name round $round: $non2xx non-2xx responses; see $out" >&2
-		exit 1
-	fi
-	if grep -q 'Socket errors' "$out"; then
-		echo "wrk $name round $round: $(grep 'Socket errors' "$out")" >&2
-	fi
-	RPS[$name,$round]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-	P50[$name,$round]=$(to_ms "$(awk '$1=="50%" {print $2}' "$out")")
-	P99[$name,$round]=$(to_ms "$(awk '$1=="99%" {print $2}' "$out")")
-}
-
 AUTH=(-H "Authorization: Bearer $TOKEN")
 ENTS=()
 if ((ORGS > 0)); then
@@ -208,11 +177,6 @@ steward_hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SPID/status")
 log_bytes=$(stat -c %s "$STEWARD_STDERR" 2>/dev/null || echo 0)
 
 # --- report ------------------------------------------------------------------------
-col() { # col NAME ARRAY: that array's values for NAME, one round a line
-	local n=$1 r
-	local -n a=$2
-	for r in $(seq 1 "$ROUNDS"); do echo "${a[$n,$r]}"; done
-}
 say "Steward loopback benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 say "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, $(go version | awk '{print $3}'), Linux $(uname -r)"
 say "commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (dirty)')"
