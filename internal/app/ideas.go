@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/audit"
 	"steward.dev/steward/internal/ideas"
 	"steward.dev/steward/internal/platform/problem"
@@ -17,8 +18,10 @@ import (
 func (a *App) buildIdeas(rec *audit.Recorder, pages *web.Renderer, rt *web.Router) {
 	a.Ideas = ideas.NewService(ideas.Deps{Store: ideas.NewStore(a.DB), Audit: rec, Clock: a.Config.Clock,
 		Index: search.NewDBIndex(a.DB), Entitlements: a.Entitlements, RequireLogin: a.Config.CommunityRequiresLogin,
-		Notices: a.Notices, Notify: a.Notify, People: a.communityPeople, Blobs: a.Blobs, KnownProduct: a.knownProduct})
+		Notices: a.Notices, Notify: a.Notify, People: a.communityPeople, Blobs: a.Blobs, KnownProduct: a.knownProduct,
+		Shipments: ideaShipments{patches: a.Patches, products: a.Products}, Customers: ideaCustomers{orgs: account.NewStore(a.DB), contracts: a.Contracts}})
 	ideas.NewAPI(a.Ideas).Routes(rt)
+	ideas.NewAnswersAPI(a.Ideas).Routes(rt)
 	ideas.NewPages(a.Ideas, a.Products, pages).Routes(rt)
 }
 
