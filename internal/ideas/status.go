@@ -151,23 +151,28 @@ type audience struct {
 
 // told reads the idea's voters and followers but the actor, with their
 // addresses (before the transaction, like every read of the people's room).
+// Only people who still have an account are told: the votes of a deleted
+// one stay and count.
 func (s *Service) told(ctx context.Context, a *actor.Actor, ideaID string) (audience, error) {
 	people, err := s.Store.Recipients(ctx, s.Store.DB(), ideaID)
 	if err != nil {
 		return audience{}, err
 	}
-	people = slices.DeleteFunc(people, func(r recipient) bool { return r.UserID == a.UserID })
-	au := audience{emails: map[string][]notify.Address{}}
 	orgOf := map[string]string{}
+	var userIDs []string
 	for _, r := range people {
-		au.userIDs = append(au.userIDs, r.UserID)
-		orgOf[r.UserID] = r.OrgID
+		if r.UserID != a.UserID {
+			userIDs = append(userIDs, r.UserID)
+			orgOf[r.UserID] = r.OrgID
+		}
 	}
-	if len(au.userIDs) == 0 {
+	au := audience{emails: map[string][]notify.Address{}}
+	if len(userIDs) == 0 {
 		return au, nil
 	}
-	addresses, err := s.deps.People(ctx, au.userIDs)
+	addresses, err := s.deps.People(ctx, userIDs)
 	for _, to := range addresses {
+		au.userIDs = append(au.userIDs, to.UserID)
 		au.emails[orgOf[to.UserID]] = append(au.emails[orgOf[to.UserID]], to)
 	}
 	return au, err

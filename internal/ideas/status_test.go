@@ -172,6 +172,15 @@ func TestStatusChangeTellsEveryVoterAndFollowerOnce(t *testing.T) {
 		d.must(gangxin, "POST", "/api/v1/ideas/"+ideaID+"/follow", nil, http.StatusOK)
 		d.must(huabei, "POST", "/api/v1/ideas/"+ideaID+"/follow", nil, http.StatusOK)
 		d.must(pm, "POST", "/api/v1/ideas/"+ideaID+"/vote", nil, http.StatusOK) // the actor is never told
+		// A voter whose account is gone since: the vote stays, nobody is told.
+		d.must("admin@gangxin.demo", "POST", "/api/v1/ideas/"+ideaID+"/vote", nil, http.StatusOK)
+		ctx := context.Background()
+		if _, err := e.App.DB.Exec(ctx, `UPDATE users SET deleted_at = ? WHERE email_key = ?`, apptest.Start.AddDate(-1, 0, 0), "admin@gangxin.demo"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.App.Accounts.PurgeDeleted(ctx); err != nil || n != 1 {
+			t.Fatalf("purge the voter: %d %v", n, err)
+		}
 		d.must(yunqiAdm, "POST", "/api/v1/orgs/org_demo_cloud/notify/channels",
 			map[string]any{"type": "webhook", "name": "云启需求群", "url": "https://hooks.yunqi.example/ideas", "secret": "yunqi-webhook-secret", "kinds": []string{"ideas.*"}}, http.StatusCreated)
 		d.must("admin@steward.demo", "POST", "/api/v1/notify/channels",
@@ -210,8 +219,11 @@ func TestStatusChangeTellsEveryVoterAndFollowerOnce(t *testing.T) {
 				t.Errorf("deliveries of the change: %s got %d, want %d (all: %v)", k, got[k], n, got)
 			}
 		}
-		if got["email:"+pm] != 0 {
-			t.Errorf("the product manager was e-mailed: %v", got)
+		if got["email:"+pm] != 0 || got["email:admin@gangxin.demo"] != 0 || len(got) != len(want) {
+			t.Errorf("deliveries beyond the voters and followers: %v", got)
+		}
+		if it["votes"] != 5.0 {
+			t.Errorf("votes after a voter left: %v, want 5", it["votes"])
 		}
 
 		// Shipped in a patch: linked, and everyone is told again.
