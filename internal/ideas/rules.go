@@ -130,7 +130,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 // cursorID is the idea a cursor continues after; the cursor is its id in
 // unpadded URL-safe base64, like every list's.
 func cursorID(cursor string) (string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(cursor)
 	if err != nil || len(raw) == 0 || !utf8.Valid(raw) {
 		return "", problem.InvalidField("cursor", "field.cursor")
 	}

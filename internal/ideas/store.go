@@ -216,9 +216,22 @@ var sortKeys = map[string]string{SortTrending: "trend", SortTop: "votes", SortNe
 // List reads a page of live ideas (never merged ones) in q's order, the
 // keyset continuing after q.After's place in it.
 func (s *Store) List(ctx context.Context, q listQuery) ([]Idea, error) {
+	if q.Orgs != nil && len(q.Orgs) == 0 {
+		return nil, nil
+	}
+	query, args, err := listSQL(q)
+	if err != nil {
+		return nil, err
+	}
+	return db.QueryAll(ctx, s.db, scanIdea, query, args...)
+}
+
+// listSQL is the query of List: each order with the status or the product
+// filter reads its page off an index (see migration 00026).
+func listSQL(q listQuery) (string, []any, error) {
 	key := sortKeys[q.Sort]
 	if key == "" {
-		return nil, fmt.Errorf("ideas: unknown sort %q", q.Sort)
+		return "", nil, fmt.Errorf("ideas: unknown sort %q", q.Sort)
 	}
 	query := `SELECT ` + ideaColumns + ` FROM ideas i WHERE i.merged_into = ''`
 	var args []any
@@ -234,10 +247,7 @@ func (s *Store) List(ctx context.Context, q listQuery) ([]Idea, error) {
 		query += ` AND EXISTS (SELECT 1 FROM idea_modules m WHERE m.idea_id = i.id AND m.module = ?)`
 		args = append(args, q.Module)
 	}
-	if q.Orgs != nil {
-		if len(q.Orgs) == 0 {
-			return nil, nil
-		}
+	if len(q.Orgs) > 0 {
 		in, orgs := inList(q.Orgs)
 		query += ` AND (i.author_org IN (` + in + `) OR EXISTS (SELECT 1 FROM idea_votes v WHERE v.idea_id = i.id AND v.org_id IN (` + in + `)))`
 		args = append(append(args, orgs...), orgs...)
@@ -247,7 +257,7 @@ func (s *Store) List(ctx context.Context, q listQuery) ([]Idea, error) {
 		args = append(args, q.After)
 	}
 	query += ` ORDER BY i.` + key + ` DESC, i.id DESC LIMIT ?`
-	return db.QueryAll(ctx, s.db, scanIdea, query, append(args, q.Limit)...)
+	return query, append(args, q.Limit), nil
 }
 
 // Live reads the live ideas among ids, in no particular order.
@@ -269,6 +279,11 @@ func (s *Store) LivePage(ctx context.Context, after string, limit int) ([]Idea, 
 // Column reads live ideas of one status (and product, unless "") for the
 // roadmap: the most voted first, or the latest to reach it when byStatusAt.
 func (s *Store) Column(ctx context.Context, status, product string, byStatusAt bool, limit int) ([]Idea, error) {
+	query, args := columnSQL(status, product, byStatusAt, limit)
+	return db.QueryAll(ctx, s.db, scanIdea, query, args...)
+}
+
+func columnSQL(status, product string, byStatusAt bool, limit int) (string, []any) {
 	query := `SELECT ` + ideaColumns + ` FROM ideas i WHERE i.merged_into = '' AND i.status = ?`
 	args := []any{status}
 	if product != "" {
@@ -279,7 +294,7 @@ func (s *Store) Column(ctx context.Context, status, product string, byStatusAt b
 	if byStatusAt {
 		order = ` ORDER BY i.status_at DESC, i.id DESC`
 	}
-	return db.QueryAll(ctx, s.db, scanIdea, query+order+` LIMIT ?`, append(args, limit)...)
+	return query + order + ` LIMIT ?`, append(args, limit)
 }
 
 // InsertComment stores a comment and counts it on its idea.
