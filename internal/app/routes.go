@@ -125,6 +125,7 @@ var (
 		entry("/console/courses", "nav.course_editor", &actor.WriteHelp),
 		entry("/community/questions", "nav.questions", &actor.PostCommunity),
 		entry("/community/moderation", "nav.moderation", &actor.Moderate),
+		entry("/console/ideas", "nav.ideas_console", &actor.ManageIdeas),
 		entry("/console/products", "nav.products", &actor.ManageProducts),
 		entry("/console/patches", "nav.patches", &actor.ManageProducts),
 		entry("/console/calendars", "nav.calendars", nil),

@@ -62,7 +62,7 @@ func (p *Pages) Routes(rt *web.Router) {
 	rt.Page("GET "+SquarePath+"/{id}", p.readable(p.idea))
 	rt.Page("POST "+SquarePath+"/{id}/{action}", web.Authed(p.act))
 	rt.PageWithLimit("POST "+SquarePath+"/{id}/images", postFormLimit, web.Authed(p.addImage))
-
+	p.consoleRoutes(rt)
 }
 
 // readable serves a read of the square to whoever may read it.

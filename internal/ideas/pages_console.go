@@ -1,0 +1,202 @@
+package ideas
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"steward.dev/steward/internal/catalog"
+	"steward.dev/steward/internal/platform/actor"
+	"steward.dev/steward/internal/platform/web"
+)
+
+// Product managers' console of the square: every idea with the filters the
+// public square lacks (module, organisation, deployment kind) and how many
+// organisations want each; an idea's demand, and the forms that answer it
+// with a status or merge it into another.
+
+// ConsolePath is the product managers' list of ideas.
+const ConsolePath = "/console/ideas"
+
+// ConsoleIdeaPath is an idea's console page.
+func ConsoleIdeaPath(id string) string { return ConsolePath + "/" + url.PathEscape(id) }
+
+// exportPath is the CSV export of the API, which takes the console's filters.
+const exportPath = "/api/v1/ideas/export"
+
+func (p *Pages) consoleRoutes(rt *web.Router) {
+	rt.Page("GET "+ConsolePath, web.Authed(p.managing(p.consoleList)))
+	rt.Page("GET "+ConsolePath+"/{id}", web.Authed(p.managing(p.consoleIdea)))
+	rt.Page("POST "+ConsolePath+"/{id}/status", web.Authed(p.managing(p.changeStatus)))
+	rt.Page("POST "+ConsolePath+"/{id}/merge", web.Authed(p.managing(p.merge)))
+}
+
+// managing lets product managers in and answers 403 to everyone else.
+func (p *Pages) managing(h web.ActorHandler) web.ActorHandler {
+	return func(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+		if err := p.svc.CanManage(a); err != nil {
+			return err
+		}
+		return h(w, r, a)
+	}
+}
+
+// filterQuery is the address query of f (without the cursor), shared by the
+// console's pages and the export link.
+func filterQuery(f Filter) url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"sort": f.Sort, "status": f.Status, "product": f.Product, "module": f.Module, "org": f.Org, "deployment": f.Deployment} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+type consoleRow struct {
+	ideaRow
+	Orgs int // organisations wanting it
+}
+
+type consoleListData struct {
+	Filter      Filter
+	Products    productViews
+	Statuses    []string
+	Deployments []string
+	Sorts       []string
+	Rows        []consoleRow
+	More        string
+	Export      string
+}
+
+func (p *Pages) consoleList(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	f, err := ParseFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	lang := web.Lang(r.Context())
+	cat, err := p.localProducts(r.Context(), lang)
+	if err != nil {
+		return err
+	}
+	f.Limit = squarePageSize
+	list, next, err := p.svc.List(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(list))
+	for i, it := range list {
+		ids[i] = it.ID
+	}
+	orgs, err := p.svc.DemandCounts(r.Context(), a, ids)
+	if err != nil {
+		return err
+	}
+	query := filterQuery(f)
+	d := consoleListData{Filter: f, Products: cat, Statuses: Statuses, Deployments: catalog.Deployments, Sorts: squareSorts,
+		Export: exportPath + "?" + query.Encode()}
+	if next != "" {
+		query.Set("cursor", next)
+		d.More = ConsolePath + "?" + query.Encode()
+	}
+	now := p.svc.Clock.Now()
+	for _, it := range list {
+		d.Rows = append(d.Rows, consoleRow{ideaRow: cat.row(it, now, lang), Orgs: orgs[it.ID]})
+	}
+	return p.pages.Render(w, r, http.StatusOK, "idea_console_list", d)
+}
+
+// statusForm and mergeForm are the console's forms as typed.
+type statusForm struct {
+	Status, Explanation, ShippedIn string
+}
+
+type consoleIdeaData struct {
+	Idea        Idea
+	ProductName string
+	ModuleNames []string
+	Demand      Demand
+	Statuses    []string
+	Status      statusForm
+	Into        string
+	// Failed is the form the Errors belong to: "status" or "merge".
+	Failed string
+	Errors *web.FormErrors
+	Done   string
+}
+
+func (p *Pages) renderConsoleIdea(w http.ResponseWriter, r *http.Request, a *actor.Actor, status int, d consoleIdeaData) error {
+	ctx := r.Context()
+	it, err := p.svc.Get(ctx, a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if it.MergedInto != "" {
+		http.Redirect(w, r, ConsoleIdeaPath(it.MergedInto), http.StatusMovedPermanently)
+		return nil
+	}
+	cat, err := p.localProducts(ctx, web.Lang(ctx))
+	if err != nil {
+		return err
+	}
+	if d.Demand, err = p.svc.Demand(ctx, a, it.ID); err != nil {
+		return err
+	}
+	d.Idea, d.ProductName, d.ModuleNames, d.Statuses = it, cat.product(it.Product).Name, cat.modules(it.Product, it.Modules), Statuses
+	if d.Failed != "status" {
+		d.Status = statusForm{Status: it.Status}
+	}
+	if done := r.URL.Query().Get("done"); done == "status" || done == "merged" {
+		d.Done = "ideas_pages.done." + done
+	}
+	return p.pages.Render(w, r, status, "idea_console", d)
+}
+
+func (p *Pages) consoleIdea(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	return p.renderConsoleIdea(w, r, a, http.StatusOK, consoleIdeaData{})
+}
+
+// changeStatus moves the idea to the form's status with its public
+// explanation, which every voter and follower is told of.
+func (p *Pages) changeStatus(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	form := statusForm{Status: r.PostFormValue("status"), Explanation: r.PostFormValue("explanation"), ShippedIn: strings.TrimSpace(r.PostFormValue("shipped_in"))}
+	it, err := p.svc.ChangeStatus(r.Context(), a, r.PathValue("id"), StatusInput(form))
+	if err == nil {
+		http.Redirect(w, r, ConsoleIdeaPath(it.ID)+"?done=status", http.StatusSeeOther)
+		return nil
+	}
+	fe, status, err := web.AsFormErrors(r, err)
+	if err != nil {
+		return err
+	}
+	return p.renderConsoleIdea(w, r, a, status, consoleIdeaData{Failed: "status", Status: form, Errors: fe})
+}
+
+// merge merges the idea into the one named, which survives; the console
+// goes on to the survivor.
+func (p *Pages) merge(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	typed := r.PostFormValue("into")
+	survivor, err := p.svc.Merge(r.Context(), a, r.PathValue("id"), MergeInput{Into: ideaRef(typed)})
+	if err == nil {
+		http.Redirect(w, r, ConsoleIdeaPath(survivor.ID)+"?done=merged", http.StatusSeeOther)
+		return nil
+	}
+	fe, status, err := web.AsFormErrors(r, err)
+	if err != nil {
+		return err
+	}
+	return p.renderConsoleIdea(w, r, a, status, consoleIdeaData{Failed: "merge", Into: typed, Errors: fe})
+}
+
+// ideaRef reads the idea a product manager names: its id, or the address of
+// its page (public or console) pasted whole.
+func ideaRef(typed string) string {
+	s := strings.TrimSpace(typed)
+	if i := strings.LastIndex(s, SquarePath+"/"); i >= 0 {
+		s = s[i+len(SquarePath)+1:]
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
