@@ -17,6 +17,7 @@ import (
 	"steward.dev/steward/internal/app/apptest"
 	"steward.dev/steward/internal/platform/db"
 	"steward.dev/steward/internal/platform/db/dbtest"
+	"steward.dev/steward/internal/platform/search"
 )
 
 type req = apptest.Request
@@ -254,6 +255,20 @@ func TestSimilarSearchAndRoadmap(t *testing.T) {
 		res = e.Do(req{Method: "GET", Path: "/api/v1/search?type=idea&q=" + url.QueryEscape("barcode labels")})
 		if items := res.Items(); res.Status != http.StatusOK || len(items) == 0 || items[0]["url"] != "/ideas/"+id || items[0]["type"] != "idea" {
 			t.Errorf("search type=idea: %d %.300s", res.Status, res.Body)
+		}
+		// The rebuild writes the live ideas again and leaves a merged one out.
+		merged := post(t, e, member, idea("Barcode labels for the warehouse receipt, printed"))["id"].(string)
+		housekeeping(t, e, "merged_into = ?", id, merged)
+		rebuilt, err := e.App.RebuildSearch(context.Background())
+		if i := slices.IndexFunc(rebuilt, func(r search.Rebuilt) bool { return r.Type == "idea" }); err != nil || i < 0 || rebuilt[i].Indexed != rebuilt[i].Removed-1 {
+			t.Errorf("rebuild: %+v %v, want the ideas' documents less the merged one", rebuilt, err)
+		}
+		var found []string
+		for _, it := range e.Do(req{Method: "GET", Path: "/api/v1/search?type=idea&q=" + url.QueryEscape("barcode labels warehouse receipt")}).Items() {
+			found = append(found, it["id"].(string))
+		}
+		if !slices.Contains(found, id) || slices.Contains(found, merged) {
+			t.Errorf("after the rebuild the search finds %v; want %s and not the merged %s", found, id, merged)
 		}
 		earlier := post(t, e, member, idea("Print delivery notes with the customer's logo"))["id"].(string)
 		planned := post(t, e, member, idea("Scan serial numbers on the phone"))["id"].(string)

@@ -88,16 +88,11 @@ func (s *Store) InsertIdea(ctx context.Context, tx *db.Tx, it Idea, trend float6
 // instances (a row lock on PostgreSQL; SQLite has a single writer anyway).
 // problem.ErrNotFound when there is no such idea.
 func (s *Store) Lock(ctx context.Context, tx *db.Tx, id string) error {
-	res, err := tx.Exec(ctx, `UPDATE ideas SET votes = votes WHERE id = ?`, id)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
+	found, err := affected(tx.Exec(ctx, `UPDATE ideas SET votes = votes WHERE id = ?`, id))
+	if err == nil && !found {
 		return problem.ErrNotFound
 	}
-	return nil
+	return err
 }
 
 // Trend reads the idea's stored trending weight (see Trend).
