@@ -220,6 +220,9 @@ func (a *App) Prepare(ctx context.Context) error {
 		if err := loadDemoQuestions(ctx, account.NewStore(a.DB), a.Community); err != nil {
 			return fmt.Errorf("demo questions: %w", err)
 		}
+		if err := loadDemoIdeas(ctx, account.NewStore(a.DB), a.Ideas); err != nil {
+			return fmt.Errorf("demo ideas: %w", err)
+		}
 	}
 	return nil
 }
