@@ -35,7 +35,7 @@ func TestCommunityHubSearchesEverythingAndOffersToAskWhenNothingIsFound(t *testi
 
 		mustShow(t, "articles only", page(e, "/community/search?type=article&q="+url.QueryEscape("反审核"), "en", ""), http.StatusOK,
 			`aria-current="page">Help article</a>`, `href="/help/articles/art-voucher-audit"`)
-		mustShow(t, "unknown type", page(e, "/community/search?type=video&q=x", "en", ""), http.StatusBadRequest, "must be question, article or course")
+		mustShow(t, "unknown type", page(e, "/community/search?type=video&q=x", "en", ""), http.StatusBadRequest, "must be question, article, course or idea")
 	})
 }
 
