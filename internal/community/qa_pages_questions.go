@@ -1,13 +1,11 @@
 package community
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"steward.dev/steward/internal/platform/actor"
-	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/web"
 )
 
@@ -93,32 +91,10 @@ func (p *QAPages) list(w http.ResponseWriter, r *http.Request, a *actor.Actor) e
 	return p.pages.Render(w, r, http.StatusOK, "qa_list", d)
 }
 
-// poster says whether the reader may post, and if not why, in words: a
-// visitor is asked to log in (Login), a customer whose organisation lacks
-// the community service reads the entitlement's answer (Refusal).
-type poster struct {
-	Login   string // the login page that comes back here, for a visitor
-	Refusal string
-}
-
-// May is true when the reader may post.
-func (c poster) May() bool { return c.Login == "" && c.Refusal == "" }
-
 // mayPost asks the service whether a may post; back is the page to return
 // to after logging in.
-func (p *QAPages) mayPost(r *http.Request, a *actor.Actor, back string) (poster, error) {
-	err := p.svc.CanPost(r.Context(), a)
-	if err == nil {
-		return poster{}, nil
-	}
-	if errors.Is(err, problem.ErrUnauthenticated) {
-		return poster{Login: "/login?" + url.Values{"next": {back}}.Encode()}, nil
-	}
-	fe, _, err := web.AsFormErrors(r, err)
-	if err != nil {
-		return poster{}, err
-	}
-	return poster{Refusal: fe.Summary}, nil
+func (p *QAPages) mayPost(r *http.Request, a *actor.Actor, back string) (web.Invitation, error) {
+	return web.Invite(r, p.svc.CanPost(r.Context(), a), back)
 }
 
 // askForm is the ask form as typed.
@@ -152,7 +128,7 @@ type similarData struct {
 }
 
 type askData struct {
-	poster
+	web.Invitation
 	Form    askForm
 	Errors  *web.FormErrors
 	Similar similarData
@@ -174,7 +150,7 @@ func (p *QAPages) renderAsk(w http.ResponseWriter, r *http.Request, a *actor.Act
 	if d.Form.Title != "" {
 		back += "?" + url.Values{"title": {d.Form.Title}}.Encode()
 	}
-	if d.poster, err = p.mayPost(r, a, back); err != nil {
+	if d.Invitation, err = p.mayPost(r, a, back); err != nil {
 		return err
 	}
 	if d.Similar, err = p.similar(r, a, d.Form.Title); err != nil {

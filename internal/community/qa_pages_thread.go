@@ -32,7 +32,7 @@ type postView struct {
 
 // threadData fills the question's page.
 type threadData struct {
-	poster
+	web.Invitation
 	Question  Question
 	Post      postView // the question as a post
 	Answers   []postView
@@ -77,7 +77,7 @@ func (p *QAPages) renderThread(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	q := t.Question
-	if d.poster, err = p.mayPost(r, a, QuestionURL(q.ID)); err != nil {
+	if d.Invitation, err = p.mayPost(r, a, QuestionURL(q.ID)); err != nil {
 		return err
 	}
 	asker := q.Author.ID

@@ -2,7 +2,6 @@ package ideas
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"steward.dev/steward/internal/lifecycle"
 	"steward.dev/steward/internal/platform/actor"
 	"steward.dev/steward/internal/platform/i18n"
-	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/web"
 )
 
@@ -54,55 +52,22 @@ const (
 
 // Routes registers the pages.
 func (p *Pages) Routes(rt *web.Router) {
-	rt.Page("GET "+SquarePath, p.readable(p.square))
+	read := NewAPI(p.svc).read // whoever may read the square
+	rt.Page("GET "+SquarePath, read(p.square))
 	rt.PageWithLimit("POST "+SquarePath, postFormLimit, web.Authed(p.post))
 	rt.Page("GET "+NewPath, web.Authed(p.newPage))
-	rt.Page("GET "+SimilarPath, p.readable(p.similarBox))
-	rt.Page("GET "+RoadmapPath, p.readable(p.roadmap))
-	rt.Page("GET "+SquarePath+"/{id}", p.readable(p.idea))
+	rt.Page("GET "+SimilarPath, read(p.similarBox))
+	rt.Page("GET "+RoadmapPath, read(p.roadmap))
+	rt.Page("GET "+SquarePath+"/{id}", read(p.idea))
 	rt.Page("POST "+SquarePath+"/{id}/{action}", web.Authed(p.act))
 	rt.PageWithLimit("POST "+SquarePath+"/{id}/images", postFormLimit, web.Authed(p.addImage))
 	p.consoleRoutes(rt)
 }
 
-// readable serves a read of the square to whoever may read it.
-func (p *Pages) readable(read web.ActorHandler) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		a := actor.From(r.Context())
-		if err := p.svc.CanRead(a); err != nil {
-			return err
-		}
-		return read(w, r, a)
-	}
-}
-
-// poster says whether the reader may post, vote, follow and comment, and
-// if not why, in words: a visitor is asked to log in (Login), a customer
-// whose organisation lacks requirement listening reads the entitlement's
-// answer (Refusal).
-type poster struct {
-	Login   string
-	Refusal string
-}
-
-// May is true when the reader may take part.
-func (c poster) May() bool { return c.Login == "" && c.Refusal == "" }
-
-// mayPost asks the service whether a may take part; back is the page to
-// return to after logging in.
-func (p *Pages) mayPost(r *http.Request, a *actor.Actor, back string) (poster, error) {
-	err := p.svc.CanPost(r.Context(), a)
-	if err == nil {
-		return poster{}, nil
-	}
-	if errors.Is(err, problem.ErrUnauthenticated) {
-		return poster{Login: "/login?" + url.Values{"next": {back}}.Encode()}, nil
-	}
-	fe, _, err := web.AsFormErrors(r, err)
-	if err != nil {
-		return poster{}, err
-	}
-	return poster{Refusal: fe.Summary}, nil
+// mayPost asks the service whether a may post, vote, follow and comment;
+// back is the page to return to after logging in.
+func (p *Pages) mayPost(r *http.Request, a *actor.Actor, back string) (web.Invitation, error) {
+	return web.Invite(r, p.svc.CanPost(r.Context(), a), back)
 }
 
 // productView is a product in the reader's language with its modules.
@@ -206,7 +171,7 @@ type tab struct {
 var squareSorts = []string{SortTrending, SortTop, SortNew}
 
 type squareData struct {
-	poster
+	web.Invitation
 	Filter   Filter
 	Sorts    []tab
 	Statuses []tab // "" is every status
@@ -217,54 +182,81 @@ type squareData struct {
 	Back     string // this page, where the vote buttons come back to
 }
 
-// squareURL is the address of a page of the square.
-func squareURL(f Filter) string {
+// listURL is the address of a page of a list at path (the square, the
+// console, the CSV export) with the filter f; trending, the default order,
+// goes unsaid.
+func listURL(path string, f Filter) string {
 	v := url.Values{}
 	if f.Sort != SortTrending {
 		v.Set("sort", f.Sort)
 	}
-	for k, s := range map[string]string{"status": f.Status, "product": f.Product, "cursor": f.Cursor} {
+	for k, s := range map[string]string{"status": f.Status, "product": f.Product, "module": f.Module, "org": f.Org,
+		"deployment": f.Deployment, "cursor": f.Cursor} {
 		if s != "" {
 			v.Set(k, s)
 		}
 	}
 	if len(v) == 0 {
-		return SquarePath
+		return path
 	}
-	return SquarePath + "?" + v.Encode()
+	return path + "?" + v.Encode()
 }
 
-func (p *Pages) square(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+// listPage is a page of ideas as the address asks for it, each as a row in
+// the reader's language; Next is the next page's filter, nil on the last.
+type listPage struct {
+	Filter   Filter
+	Products productViews
+	Rows     []ideaRow
+	Next     *Filter
+}
+
+func (p *Pages) listPage(r *http.Request, a *actor.Actor) (listPage, error) {
 	f, err := ParseFilter(r.URL.Query())
 	if err != nil {
-		return err
+		return listPage{}, err
 	}
 	lang := web.Lang(r.Context())
 	cat, err := p.localProducts(r.Context(), lang)
 	if err != nil {
-		return err
+		return listPage{}, err
 	}
 	f.Limit = squarePageSize
 	list, next, err := p.svc.List(r.Context(), a, f)
 	if err != nil {
-		return err
+		return listPage{}, err
 	}
-	d := squareData{Filter: f, Products: cat, Filtered: f.Status != "" || f.Product != "", Back: squareURL(f)}
-	if d.poster, err = p.mayPost(r, a, d.Back); err != nil {
-		return err
-	}
+	lp := listPage{Filter: f, Products: cat}
 	if next != "" {
-		d.More = squareURL(Filter{Sort: f.Sort, Status: f.Status, Product: f.Product, Cursor: next})
+		nf := f
+		nf.Cursor = next
+		lp.Next = &nf
 	}
 	now := p.svc.Clock.Now()
 	for _, it := range list {
-		d.Rows = append(d.Rows, cat.row(it, now, lang))
+		lp.Rows = append(lp.Rows, cat.row(it, now, lang))
+	}
+	return lp, nil
+}
+
+func (p *Pages) square(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
+	lp, err := p.listPage(r, a)
+	if err != nil {
+		return err
+	}
+	f := lp.Filter
+	d := squareData{Filter: f, Products: lp.Products, Rows: lp.Rows, Filtered: f.Status != "" || f.Product != "", Back: listURL(SquarePath, f)}
+	if d.Invitation, err = p.mayPost(r, a, d.Back); err != nil {
+		return err
+	}
+	if lp.Next != nil {
+		d.More = listURL(SquarePath, *lp.Next)
 	}
 	for _, s := range squareSorts {
-		d.Sorts = append(d.Sorts, tab{Value: s, URL: squareURL(Filter{Sort: s, Status: f.Status, Product: f.Product}), Current: s == f.Sort})
+		d.Sorts = append(d.Sorts, tab{Value: s, URL: listURL(SquarePath, Filter{Sort: s, Status: f.Status, Product: f.Product}), Current: s == f.Sort})
 	}
 	for _, s := range append([]string{""}, Statuses...) {
-		d.Statuses = append(d.Statuses, tab{Value: s, URL: squareURL(Filter{Sort: f.Sort, Status: s, Product: f.Product}), Current: s == f.Status})
+		d.Statuses = append(d.Statuses, tab{Value: s, URL: listURL(SquarePath, Filter{Sort: f.Sort, Status: s, Product: f.Product}), Current: s == f.Status})
 	}
 	return p.pages.Render(w, r, http.StatusOK, "ideas", d)
 }

@@ -41,18 +41,6 @@ func (p *Pages) managing(h web.ActorHandler) web.ActorHandler {
 	}
 }
 
-// filterQuery is the address query of f (without the cursor), shared by the
-// console's pages and the export link.
-func filterQuery(f Filter) url.Values {
-	v := url.Values{}
-	for k, s := range map[string]string{"sort": f.Sort, "status": f.Status, "product": f.Product, "module": f.Module, "org": f.Org, "deployment": f.Deployment} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	return v
-}
-
 type consoleRow struct {
 	ideaRow
 	Orgs int // organisations wanting it
@@ -70,38 +58,27 @@ type consoleListData struct {
 }
 
 func (p *Pages) consoleList(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
-	f, err := ParseFilter(r.URL.Query())
+	lp, err := p.listPage(r, a)
 	if err != nil {
 		return err
 	}
-	lang := web.Lang(r.Context())
-	cat, err := p.localProducts(r.Context(), lang)
-	if err != nil {
-		return err
-	}
-	f.Limit = squarePageSize
-	list, next, err := p.svc.List(r.Context(), a, f)
-	if err != nil {
-		return err
-	}
-	ids := make([]string, len(list))
-	for i, it := range list {
-		ids[i] = it.ID
+	ids := make([]string, len(lp.Rows))
+	for i, row := range lp.Rows {
+		ids[i] = row.ID
 	}
 	orgs, err := p.svc.DemandCounts(r.Context(), a, ids)
 	if err != nil {
 		return err
 	}
-	query := filterQuery(f)
-	d := consoleListData{Filter: f, Products: cat, Statuses: Statuses, Deployments: catalog.Deployments, Sorts: squareSorts,
-		Export: exportPath + "?" + query.Encode()}
-	if next != "" {
-		query.Set("cursor", next)
-		d.More = ConsolePath + "?" + query.Encode()
+	export := lp.Filter
+	export.Cursor = ""
+	d := consoleListData{Filter: lp.Filter, Products: lp.Products, Statuses: Statuses, Deployments: catalog.Deployments, Sorts: squareSorts,
+		Export: listURL(exportPath, export)}
+	if lp.Next != nil {
+		d.More = listURL(ConsolePath, *lp.Next)
 	}
-	now := p.svc.Clock.Now()
-	for _, it := range list {
-		d.Rows = append(d.Rows, consoleRow{ideaRow: cat.row(it, now, lang), Orgs: orgs[it.ID]})
+	for _, row := range lp.Rows {
+		d.Rows = append(d.Rows, consoleRow{ideaRow: row, Orgs: orgs[row.ID]})
 	}
 	return p.pages.Render(w, r, http.StatusOK, "idea_console_list", d)
 }
@@ -112,13 +89,11 @@ type statusForm struct {
 }
 
 type consoleIdeaData struct {
-	Idea        Idea
-	ProductName string
-	ModuleNames []string
-	Demand      Demand
-	Statuses    []string
-	Status      statusForm
-	Into        string
+	Row      ideaRow
+	Demand   Demand
+	Statuses []string
+	Status   statusForm
+	Into     string
 	// Failed is the form the Errors belong to: "status" or "merge".
 	Failed string
 	Errors *web.FormErrors
@@ -127,22 +102,15 @@ type consoleIdeaData struct {
 
 func (p *Pages) renderConsoleIdea(w http.ResponseWriter, r *http.Request, a *actor.Actor, status int, d consoleIdeaData) error {
 	ctx := r.Context()
-	it, err := p.svc.Get(ctx, a, r.PathValue("id"))
-	if err != nil {
+	row, err := p.live(w, r, a, ConsoleIdeaPath)
+	if err != nil || row.ID == "" {
 		return err
 	}
-	if it.MergedInto != "" {
-		http.Redirect(w, r, ConsoleIdeaPath(it.MergedInto), http.StatusMovedPermanently)
-		return nil
-	}
-	cat, err := p.localProducts(ctx, web.Lang(ctx))
-	if err != nil {
-		return err
-	}
+	it := row.Idea
 	if d.Demand, err = p.svc.Demand(ctx, a, it.ID); err != nil {
 		return err
 	}
-	d.Idea, d.ProductName, d.ModuleNames, d.Statuses = it, cat.product(it.Product).Name, cat.modules(it.Product, it.Modules), Statuses
+	d.Row, d.Statuses = row, Statuses
 	if d.Failed != "status" {
 		d.Status = statusForm{Status: it.Status}
 	}

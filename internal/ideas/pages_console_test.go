@@ -34,7 +34,12 @@ func TestProductManagersAnswerAndMergeIdeasInTheConsole(t *testing.T) {
 			t.Fatalf("the console: %d %.300s", list.Code, list.Body.String())
 		}
 		mustContain(t, "console", list.Body.String(), `href="/console/ideas/`+id+`"`, "需求组织数", `<td data-label="需求组织数" data-testid="org-count">2</td>`,
-			`href="/api/v1/ideas/export?deployment=public_cloud&amp;product=k3cloud&amp;sort=trending"`, "私有云（订阅）")
+			`href="/api/v1/ideas/export?deployment=public_cloud&amp;product=k3cloud"`, "私有云（订阅）")
+		csv := pm.Get("/api/v1/ideas/export?deployment=public_cloud&product=k3cloud")
+		if csv.Code != http.StatusOK || !strings.HasPrefix(csv.Header().Get("Content-Type"), "text/csv") {
+			t.Errorf("the export link in the browser's session: %d %s", csv.Code, csv.Header().Get("Content-Type"))
+		}
+		mustContain(t, "export", csv.Body.String(), "总账支持多币种期末调汇自动生成凭证")
 		mustContain(t, "by organisation", pm.Get("/console/ideas?org=org_demo_hk").Body.String(), `href="/console/ideas/`+id+`"`)
 		mustContain(t, "by module", pm.Get("/console/ideas?module=mfg").Body.String(), `data-testid="no-ideas"`)
 		if w := author.Get("/ideas?org=org_demo_hk"); w.Code != http.StatusForbidden {

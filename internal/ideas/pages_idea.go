@@ -44,7 +44,7 @@ type similarData struct {
 }
 
 type newData struct {
-	poster
+	web.Invitation
 	Form     ideaForm
 	Products productViews
 	Similar  similarData
@@ -66,7 +66,7 @@ func (p *Pages) similar(r *http.Request, a *actor.Actor, title string) (similarD
 
 func (p *Pages) renderNew(w http.ResponseWriter, r *http.Request, a *actor.Actor, status int, d newData) error {
 	var err error
-	if d.poster, err = p.mayPost(r, a, NewPath); err != nil {
+	if d.Invitation, err = p.mayPost(r, a, NewPath); err != nil {
 		return err
 	}
 	if d.Products, err = p.localProducts(r.Context(), web.Lang(r.Context())); err != nil {
@@ -154,15 +154,12 @@ func (p *Pages) similarBox(w http.ResponseWriter, r *http.Request, a *actor.Acto
 }
 
 type ideaData struct {
-	poster
-	Idea        Idea
-	ProductName string
-	ModuleNames []string
-	Closed      bool
-	Comments    []Comment
-	Manager     bool // the reader is a product manager: a link to the console
-	Author      bool // the reader posted it: may add pictures
-	Done        string
+	web.Invitation
+	Row      ideaRow
+	Comments []Comment
+	Manager  bool // the reader is a product manager: a link to the console
+	Author   bool // the reader posted it: may add pictures
+	Done     string
 	// Failed is the form the Errors belong to ("vote", "follow",
 	// "comments", "images"); Typed is the comment as typed.
 	Failed, Typed string
@@ -174,31 +171,42 @@ var ideaDone = []string{"posted", "posted_image_refused", "vote", "unvote", "fol
 
 func (p *Pages) renderIdea(w http.ResponseWriter, r *http.Request, a *actor.Actor, status int, d ideaData) error {
 	ctx := r.Context()
-	it, err := p.svc.Get(ctx, a, r.PathValue("id"))
-	if err != nil {
+	row, err := p.live(w, r, a, IdeaURL)
+	if err != nil || row.ID == "" {
 		return err
 	}
-	if it.MergedInto != "" {
-		http.Redirect(w, r, IdeaURL(it.MergedInto), http.StatusMovedPermanently)
-		return nil
-	}
-	cat, err := p.localProducts(ctx, web.Lang(ctx))
-	if err != nil {
-		return err
-	}
+	it := row.Idea
 	if d.Comments, err = p.svc.Comments(ctx, a, it.ID); err != nil {
 		return err
 	}
-	if d.poster, err = p.mayPost(r, a, IdeaURL(it.ID)); err != nil {
+	if d.Invitation, err = p.mayPost(r, a, IdeaURL(it.ID)); err != nil {
 		return err
 	}
-	d.Idea, d.ProductName, d.ModuleNames, d.Closed = it, cat.product(it.Product).Name, cat.modules(it.Product, it.Modules), closed(it.Status)
+	d.Row = row
 	d.Manager = a != nil && p.svc.CanManage(a) == nil
 	d.Author = a != nil && a.UserID == it.Author.ID
 	if done := r.URL.Query().Get("done"); slices.Contains(ideaDone, done) {
 		d.Done = "ideas_pages.done." + done
 	}
 	return p.pages.Render(w, r, status, "idea", d)
+}
+
+// live reads the idea of the path as a row in the reader's language. A
+// merged idea's address leads for good (301) to its survivor's page at; it
+// then returns no row and no error.
+func (p *Pages) live(w http.ResponseWriter, r *http.Request, a *actor.Actor, at func(id string) string) (ideaRow, error) {
+	ctx := r.Context()
+	it, err := p.svc.Get(ctx, a, r.PathValue("id"))
+	if err != nil {
+		return ideaRow{}, err
+	}
+	if it.MergedInto != "" {
+		http.Redirect(w, r, at(it.MergedInto), http.StatusMovedPermanently)
+		return ideaRow{}, nil
+	}
+	lang := web.Lang(ctx)
+	cat, err := p.localProducts(ctx, lang)
+	return cat.row(it, p.svc.Clock.Now(), lang), err
 }
 
 func (p *Pages) idea(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
