@@ -183,13 +183,18 @@ func (s *Service) Create(ctx context.Context, a *actor.Actor, in Input) (Idea, e
 		if err := s.index(ctx, tx, it); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "idea.create", TargetType: Doc, TargetID: it.ID, OrgID: a.OrgID,
-			Changes: audit.Diff(nil, audit.Fields{"title": it.Title, "product": it.Product, "modules": strings.Join(it.Modules, ", ")})})
+		if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "idea.create", TargetType: Doc, TargetID: it.ID, OrgID: a.OrgID,
+			Changes: audit.Diff(nil, audit.Fields{"title": it.Title, "product": it.Product, "modules": strings.Join(it.Modules, ", ")})}); err != nil {
+			return err
+		}
+		var err error
+		it, err = s.read(ctx, tx, a, it.ID)
+		return err
 	})
 	if err != nil {
 		return Idea{}, err
 	}
-	return s.Get(ctx, a, it.ID)
+	return it, nil
 }
 
 // Get returns an idea with its status history, images and whether the
@@ -199,14 +204,21 @@ func (s *Service) Get(ctx context.Context, a *actor.Actor, ideaID string) (Idea,
 	if err := s.CanRead(a); err != nil {
 		return Idea{}, err
 	}
-	it, err := s.Store.Idea(ctx, s.Store.DB(), ideaID)
+	return s.read(ctx, s.Store.DB(), a, ideaID)
+}
+
+// read is the idea as Get answers it, read through q: the read pool, or the
+// transaction of a change, which answers from the rows it has just written
+// instead of having another connection read them again.
+func (s *Service) read(ctx context.Context, q db.Querier, a *actor.Actor, ideaID string) (Idea, error) {
+	it, err := s.Store.Idea(ctx, q, ideaID)
 	if err != nil {
 		return Idea{}, err
 	}
-	if err := s.decorate(ctx, a, []*Idea{&it}); err != nil {
+	if err := s.decorate(ctx, q, a, []*Idea{&it}); err != nil {
 		return Idea{}, err
 	}
-	if it.StatusHistory, err = s.Store.StatusHistory(ctx, s.Store.DB(), it.ID); err != nil {
+	if it.StatusHistory, err = s.Store.StatusHistory(ctx, q, it.ID); err != nil {
 		return Idea{}, err
 	}
 	for i := range it.StatusHistory {
@@ -215,7 +227,7 @@ func (s *Service) Get(ctx context.Context, a *actor.Actor, ideaID string) (Idea,
 			sh.URL = shippedURL(*sh)
 		}
 	}
-	images, err := s.Store.Images(ctx, s.Store.DB(), it.ID)
+	images, err := s.Store.Images(ctx, q, it.ID)
 	for _, img := range images {
 		img.URL = imageURL(it.ID, img.Name)
 		it.Images = append(it.Images, img.Image)
@@ -226,7 +238,7 @@ func (s *Service) Get(ctx context.Context, a *actor.Actor, ideaID string) (Idea,
 // decorate fills what an idea read from the store lacks: its HTML, where it
 // shipped as a link, no images yet, and whether the reader voted for and
 // follows it.
-func (s *Service) decorate(ctx context.Context, a *actor.Actor, list []*Idea) error {
+func (s *Service) decorate(ctx context.Context, q db.Querier, a *actor.Actor, list []*Idea) error {
 	ids := make([]string, len(list))
 	for i, it := range list {
 		it.HTML, it.Images, ids[i] = markdown.Render(it.Body), []Image{}, it.ID
@@ -237,7 +249,7 @@ func (s *Service) decorate(ctx context.Context, a *actor.Actor, list []*Idea) er
 	if a == nil {
 		return nil
 	}
-	voted, following, err := s.Store.Reader(ctx, a.UserID, ids)
+	voted, following, err := s.Store.Reader(ctx, q, a.UserID, ids)
 	for _, it := range list {
 		it.Voted, it.Following = voted[it.ID], following[it.ID]
 	}
@@ -321,7 +333,7 @@ func (s *Service) decorateAll(ctx context.Context, a *actor.Actor, list []Idea) 
 	for i := range list {
 		ptrs[i] = &list[i]
 	}
-	return s.decorate(ctx, a, ptrs)
+	return s.decorate(ctx, s.Store.DB(), a, ptrs)
 }
 
 // Vote adds the reader's vote: once per person (409 idea.already_voted),
@@ -383,6 +395,7 @@ func (s *Service) change(ctx context.Context, a *actor.Actor, ideaID, action str
 	if err := s.CanPost(ctx, a); err != nil {
 		return Idea{}, err
 	}
+	var out Idea
 	err := s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
 		it, err := s.locked(ctx, tx, ideaID)
 		if err != nil {
@@ -391,12 +404,16 @@ func (s *Service) change(ctx context.Context, a *actor.Actor, ideaID, action str
 		if err := do(tx, it, s.Clock.Now()); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: action, TargetType: Doc, TargetID: it.ID, OrgID: a.OrgID})
+		if err := s.Audit.Record(ctx, tx, audit.Entry{Action: action, TargetType: Doc, TargetID: it.ID, OrgID: a.OrgID}); err != nil {
+			return err
+		}
+		out, err = s.read(ctx, tx, a, it.ID)
+		return err
 	})
-	if err != nil && !errors.Is(err, errUnchanged) {
-		return Idea{}, err
+	if errors.Is(err, errUnchanged) {
+		return s.Get(ctx, a, ideaID)
 	}
-	return s.Get(ctx, a, ideaID)
+	return out, err
 }
 
 // locked locks a live idea's row and reads it: 404 when there is none, 409

@@ -161,7 +161,7 @@ func (s *Store) Recount(ctx context.Context, tx *db.Tx, id string) error {
 }
 
 // Reader says whether userID has voted for and follows each of the ideas.
-func (s *Store) Reader(ctx context.Context, userID string, ideaIDs []string) (voted, following map[string]bool, err error) {
+func (s *Store) Reader(ctx context.Context, q db.Querier, userID string, ideaIDs []string) (voted, following map[string]bool, err error) {
 	voted, following = map[string]bool{}, map[string]bool{}
 	if userID == "" || len(ideaIDs) == 0 {
 		return voted, following, nil
@@ -169,7 +169,7 @@ func (s *Store) Reader(ctx context.Context, userID string, ideaIDs []string) (vo
 	in, args := inList(ideaIDs)
 	args = append([]any{userID}, args...)
 	for table, into := range map[string]map[string]bool{"idea_votes": voted, "idea_followers": following} {
-		ids, err := db.QueryAll(ctx, s.db, scanString, `SELECT idea_id FROM `+table+` WHERE user_id = ? AND idea_id IN (`+in+`)`, args...)
+		ids, err := db.QueryAll(ctx, q, scanString, `SELECT idea_id FROM `+table+` WHERE user_id = ? AND idea_id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, nil, err
 		}
