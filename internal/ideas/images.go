@@ -178,7 +178,7 @@ func freeName(have []storedImage, img storedImage) (string, error) {
 		taken[h.Name] = true
 	}
 	if len(have) >= maxImages {
-		return "", problem.ErrConflict.Explained("idea.too_many_images", map[string]any{"max": maxImages})
+		return "", problem.New(http.StatusConflict, "idea.too_many_images").With("max", maxImages)
 	}
 	ext := path.Ext(img.Name)
 	stem := strings.TrimSuffix(img.Name, ext)

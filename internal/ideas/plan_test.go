@@ -96,7 +96,7 @@ func sortsInMemory(t *testing.T, d *db.DB, query string, args []any) string {
 // 50,000 ideas as at 50.
 func TestListReadsOffAnIndex(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		fillSquare(t, d, 3000)
+		fillSquare(t, d, 1500)
 		for _, sort := range []string{SortTrending, SortTop, SortNew} {
 			for _, q := range []listQuery{{}, {Status: StatusPlanned}, {Product: "eas"}, {Module: "报表"},
 				{After: "idea_001500"}, {Status: StatusOpen, After: "idea_000600"}} {
