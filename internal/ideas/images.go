@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -117,11 +119,24 @@ func (s *Service) AddImage(ctx context.Context, a *actor.Actor, ideaID, name, co
 	if sniffed == "" {
 		return Image{}, errImageType
 	}
-	info, err := s.deps.Blobs.PutContent(ctx, bytes.NewReader(data), "")
+	sum := sha256.Sum256(data)
+	img := storedImage{Image: Image{Name: ImageName(name, sniffed), ContentType: sniffed, Size: int64(len(data))}, SHA256: hex.EncodeToString(sum[:]),
+		CreatedAt: s.Clock.Now()}
+	// Refuse a full idea and find bytes it already has before storing any:
+	// the transaction checks again, so only a race leaves unnamed bytes.
+	have, err := s.Store.Images(ctx, s.Store.DB(), ideaID)
 	if err != nil {
 		return Image{}, err
 	}
-	img := storedImage{Image: Image{Name: ImageName(name, sniffed), ContentType: sniffed, Size: info.Size}, SHA256: info.SHA256, CreatedAt: s.Clock.Now()}
+	switch free, err := freeName(have, img); {
+	case err != nil:
+		return Image{}, err
+	case free == "": // these very bytes are there already
+		return s.imageWith(ctx, ideaID, img.SHA256)
+	}
+	if _, err := s.deps.Blobs.PutContent(ctx, bytes.NewReader(data), img.SHA256); err != nil {
+		return Image{}, err
+	}
 	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
 		if _, err := s.locked(ctx, tx, ideaID); err != nil {
 			return err
