@@ -204,16 +204,7 @@ func (p *QAPages) vote(r *http.Request, a *actor.Actor, postID string) error {
 
 // duplicateID reads the question a moderator names as the original: its id,
 // or its page's address pasted whole.
-func duplicateID(typed string) string {
-	s := strings.TrimSpace(typed)
-	if i := strings.LastIndex(s, QuestionsPath+"/"); i >= 0 {
-		s = s[i+len(QuestionsPath)+1:]
-	}
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
-	}
-	return s
-}
+func duplicateID(typed string) string { return web.PastedID(typed, QuestionsPath) }
 
 // editForm is the edit form as typed: title and tags belong to questions.
 type editForm struct {

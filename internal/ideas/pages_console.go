@@ -158,13 +158,4 @@ func (p *Pages) merge(w http.ResponseWriter, r *http.Request, a *actor.Actor) er
 
 // ideaRef reads the idea a product manager names: its id, or the address of
 // its page (public or console) pasted whole.
-func ideaRef(typed string) string {
-	s := strings.TrimSpace(typed)
-	if i := strings.LastIndex(s, SquarePath+"/"); i >= 0 {
-		s = s[i+len(SquarePath)+1:]
-	}
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
-	}
-	return s
-}
+func ideaRef(typed string) string { return web.PastedID(typed, SquarePath) }
