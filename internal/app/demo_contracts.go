@@ -8,8 +8,9 @@ import (
 	"steward.dev/steward/internal/lifecycle"
 )
 
-// DemoProduct is the demo product line: every deployment kind, five modules,
-// and versions of which 7.5 is already past its end of standard service.
+// DemoProduct is the demo product line: every deployment kind, the modules
+// of an ERP suite (the contracts use the first five, ideas are tagged with
+// all of them), and versions of which 7.5 is already past its end of standard service.
 var DemoProduct = lifecycle.Product{
 	Code:        "k3cloud",
 	Name:        lifecycle.Text{Zh: "金蝶云星空", En: "Kingdee Cloud Galaxy"},
@@ -20,6 +21,20 @@ var DemoProduct = lifecycle.Product{
 		{Code: "ap", Name: lifecycle.Text{Zh: "应付", En: "Payables"}},
 		{Code: "inv", Name: lifecycle.Text{Zh: "库存管理", En: "Inventory"}},
 		{Code: "mfg", Name: lifecycle.Text{Zh: "生产制造", En: "Manufacturing"}},
+		{Code: "cost", Name: lifecycle.Text{Zh: "存货核算", En: "Inventory costing"}},
+		{Code: "scm", Name: lifecycle.Text{Zh: "供应链", En: "Supply chain"}},
+		{Code: "pur", Name: lifecycle.Text{Zh: "采购管理", En: "Purchasing"}},
+		{Code: "sal", Name: lifecycle.Text{Zh: "销售管理", En: "Sales"}},
+		{Code: "cash", Name: lifecycle.Text{Zh: "出纳管理", En: "Cash management"}},
+		{Code: "fa", Name: lifecycle.Text{Zh: "固定资产", En: "Fixed assets"}},
+		{Code: "exp", Name: lifecycle.Text{Zh: "费用报销", En: "Expense claims"}},
+		{Code: "mobile", Name: lifecycle.Text{Zh: "移动审批", En: "Mobile approval"}},
+		{Code: "tax", Name: lifecycle.Text{Zh: "税务发票", En: "Tax invoices"}},
+		{Code: "rpt", Name: lifecycle.Text{Zh: "报表", En: "Reports"}},
+		{Code: "cons", Name: lifecycle.Text{Zh: "合并报表", En: "Consolidated statements"}},
+		{Code: "perm", Name: lifecycle.Text{Zh: "权限管理", En: "Permissions"}},
+		{Code: "bd", Name: lifecycle.Text{Zh: "基础资料", En: "Master data"}},
+		{Code: "api", Name: lifecycle.Text{Zh: "系统集成", En: "Integration"}},
 	},
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/app/apptest"
 	"steward.dev/steward/internal/ideas"
 )
@@ -16,6 +17,7 @@ import (
 type shownIdea struct {
 	ID        string
 	Status    string
+	Modules   []string
 	Votes     int
 	Comments  int
 	ShippedIn *struct{ Kind, URL string } `json:"shipped_in"`
@@ -47,8 +49,9 @@ func ideaIDs(list []shownIdea, n int) []string {
 // TestDemoIdeasInEveryStatusLoadedOnce: the demo square holds a dozen ideas
 // or more in each status, voted for by several customers, each step of their
 // history explained by the product manager; a shipped idea links a page that
-// exists; the three orders differ; a merged duplicate leads to its survivor;
-// and a second start changes nothing.
+// exists; the modules are the demo product's, so the module filter finds
+// them; the three orders differ; a merged duplicate leads to its survivor; and
+// a second start changes nothing.
 func TestDemoIdeasInEveryStatusLoadedOnce(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		first := ideaList(t, e, "sort=new")
@@ -67,6 +70,14 @@ func TestDemoIdeasInEveryStatusLoadedOnce(t *testing.T) {
 		voters := map[int]int{}
 		for _, it := range all {
 			voters[it.Votes]++
+			for _, m := range it.Modules {
+				if !app.DemoProduct.HasModule(m) {
+					t.Errorf("%s is tagged %q, not a module of %s", it.ID, m, app.DemoProduct.Code)
+				}
+			}
+		}
+		if n := len(ideaList(t, e, "module=exp")); n < 3 {
+			t.Errorf("%d ideas about expense claims, want the demo's", n)
 		}
 		if voters[1] == len(all) || voters[5]+voters[6] == 0 {
 			t.Errorf("votes per idea spread %v: want ideas voted for by several customers", voters)
