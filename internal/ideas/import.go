@@ -120,7 +120,7 @@ func (s *Service) importIdea(ctx context.Context, tx *db.Tx, im Imported) error 
 	if err := s.Store.InsertIdea(ctx, tx, it, 0); err != nil {
 		return err
 	}
-	if _, err := s.Store.AddFollower(ctx, tx, it.ID, a.UserID, im.At); err != nil {
+	if _, err := s.Store.AddFollower(ctx, tx, it.ID, a.UserID, a.OrgID, im.At); err != nil {
 		return err
 	}
 	closedAt := time.Time{} // from when it takes no votes: shipped, declined or merged

@@ -177,7 +177,7 @@ func (s *Service) Create(ctx context.Context, a *actor.Actor, in Input) (Idea, e
 		if _, err := s.Store.AddVote(ctx, tx, it.ID, a.UserID, a.OrgID, now); err != nil {
 			return err
 		}
-		if _, err := s.Store.AddFollower(ctx, tx, it.ID, a.UserID, now); err != nil {
+		if _, err := s.Store.AddFollower(ctx, tx, it.ID, a.UserID, a.OrgID, now); err != nil {
 			return err
 		}
 		if err := s.index(ctx, tx, it); err != nil {
@@ -371,7 +371,7 @@ func (s *Service) Unvote(ctx context.Context, a *actor.Actor, ideaID string) (Id
 // following it again changes nothing.
 func (s *Service) Follow(ctx context.Context, a *actor.Actor, ideaID string) (Idea, error) {
 	return s.change(ctx, a, ideaID, "idea.follow", func(tx *db.Tx, it Idea, now time.Time) error {
-		if added, err := s.Store.AddFollower(ctx, tx, it.ID, a.UserID, now); err != nil || !added {
+		if added, err := s.Store.AddFollower(ctx, tx, it.ID, a.UserID, a.OrgID, now); err != nil || !added {
 			return cmp.Or(err, errUnchanged)
 		}
 		return s.Store.CountFollowers(ctx, tx, it.ID, 1)

@@ -202,6 +202,9 @@ func statusChangeTellsEveryVoterAndFollowerOnce(t *testing.T, e *apptest.Env) {
 	}
 	d.must(yunqiAdm, "POST", "/api/v1/orgs/org_demo_cloud/notify/channels",
 		map[string]any{"type": "webhook", "name": "云启需求群", "url": "https://hooks.yunqi.example/ideas", "secret": "yunqi-webhook-secret", "kinds": []string{"ideas.*"}}, http.StatusCreated)
+	// huabei only follows: its organisation's robot hears of the change too.
+	d.must("admin@huabei.demo", "POST", "/api/v1/orgs/org_demo_perpetual/notify/channels",
+		map[string]any{"type": "webhook", "name": "华北需求群", "url": "https://hooks.huabei.example/ideas", "secret": "huabei-webhook-secret", "kinds": []string{"ideas.status"}}, http.StatusCreated)
 	d.must("admin@steward.demo", "POST", "/api/v1/notify/channels",
 		map[string]any{"type": "webhook", "name": "产品部需求群", "url": "https://hooks.steward.example/ideas", "secret": "vendor-webhook-secret", "kinds": []string{"ideas.status"}}, http.StatusCreated)
 
@@ -231,7 +234,7 @@ func statusChangeTellsEveryVoterAndFollowerOnce(t *testing.T, e *apptest.Env) {
 		t.Errorf("the product manager was told of their own change: %v", got)
 	}
 	want := map[string]int{"email:" + yunqi: 1, "email:" + gangxin: 1, "email:" + huabei: 1, "email:" + engineer: 1,
-		"webhook:云启需求群": 1, "webhook:产品部需求群": 1}
+		"webhook:云启需求群": 1, "webhook:华北需求群": 1, "webhook:产品部需求群": 1}
 	got := d.deliveries("ideas.status:" + change["id"].(string))
 	for k, n := range want {
 		if got[k] != n {

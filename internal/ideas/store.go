@@ -123,10 +123,11 @@ func (s *Store) CountVote(ctx context.Context, tx *db.Tx, ideaID string, trend f
 	return err
 }
 
-// AddFollower makes userID follow the idea and says whether they did not yet.
-func (s *Store) AddFollower(ctx context.Context, tx *db.Tx, ideaID, userID string, at time.Time) (bool, error) {
-	return affected(tx.Exec(ctx, `INSERT INTO idea_followers (idea_id, user_id, since) VALUES (?, ?, ?)
-		ON CONFLICT (idea_id, user_id) DO NOTHING`, ideaID, userID, at))
+// AddFollower makes userID (of orgID, "" for vendor staff) follow the idea
+// and says whether they did not yet.
+func (s *Store) AddFollower(ctx context.Context, tx *db.Tx, ideaID, userID, orgID string, at time.Time) (bool, error) {
+	return affected(tx.Exec(ctx, `INSERT INTO idea_followers (idea_id, user_id, org_id, since) VALUES (?, ?, ?, ?)
+		ON CONFLICT (idea_id, user_id) DO NOTHING`, ideaID, userID, orgID, at))
 }
 
 // RemoveFollower stops userID following the idea and says whether they did.

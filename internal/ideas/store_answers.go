@@ -14,10 +14,8 @@ type recipient struct {
 	UserID, OrgID string
 }
 
-// Recipients are the idea's voters and followers, each once. A voter's
-// organisation is on their vote; a follower who has not voted is known by
-// organisation only as the idea's author (idea_followers keeps none), so
-// another such follower counts as "" and reaches no organisation's channel.
+// Recipients are the idea's voters and followers, each once, with the
+// organisation kept on their vote or follow.
 func (s *Store) Recipients(ctx context.Context, q db.Querier, ideaID string) ([]recipient, error) {
 	return db.QueryAll(ctx, q, func(row db.Scanner) (recipient, error) {
 		var r recipient
@@ -25,8 +23,7 @@ func (s *Store) Recipients(ctx context.Context, q db.Querier, ideaID string) ([]
 	}, `SELECT p.user_id, MAX(p.org_id) FROM (
 		SELECT v.user_id, v.org_id FROM idea_votes v WHERE v.idea_id = ?
 		UNION ALL
-		SELECT f.user_id, CASE WHEN f.user_id = i.author_id THEN i.author_org ELSE '' END
-			FROM idea_followers f JOIN ideas i ON i.id = f.idea_id WHERE f.idea_id = ?
+		SELECT f.user_id, f.org_id FROM idea_followers f WHERE f.idea_id = ?
 	) p GROUP BY p.user_id ORDER BY p.user_id`, ideaID, ideaID)
 }
 
@@ -57,7 +54,7 @@ func (s *Store) Absorb(ctx context.Context, tx *db.Tx, duplicate, into string, a
 	for _, q := range []string{
 		`INSERT INTO idea_votes (idea_id, user_id, org_id, voted_at) SELECT ?, d.user_id, d.org_id, d.voted_at FROM idea_votes d
 			WHERE d.idea_id = ? AND NOT EXISTS (SELECT 1 FROM idea_votes s WHERE s.idea_id = ? AND s.user_id = d.user_id)`,
-		`INSERT INTO idea_followers (idea_id, user_id, since) SELECT ?, d.user_id, d.since FROM idea_followers d
+		`INSERT INTO idea_followers (idea_id, user_id, org_id, since) SELECT ?, d.user_id, d.org_id, d.since FROM idea_followers d
 			WHERE d.idea_id = ? AND NOT EXISTS (SELECT 1 FROM idea_followers s WHERE s.idea_id = ? AND s.user_id = d.user_id)`,
 	} {
 		if _, err := tx.Exec(ctx, q, into, duplicate, into); err != nil {

@@ -68,10 +68,13 @@ CREATE TABLE idea_votes (
 CREATE INDEX idea_votes_user ON idea_votes (user_id);
 CREATE INDEX idea_votes_org ON idea_votes (org_id);
 
--- Who follows an idea, told of each change like its voters.
+-- Who follows an idea, told of each change like its voters; org_id is the
+-- follower's organisation ('' for vendor staff), whose channels and e-mail
+-- preferences the news goes through.
 CREATE TABLE idea_followers (
     idea_id TEXT NOT NULL REFERENCES ideas(id),
     user_id TEXT NOT NULL,
+    org_id  TEXT NOT NULL,
     since   TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (idea_id, user_id)
 );
