@@ -84,11 +84,11 @@ func visitorsReadButPostingNeedsALogin(t *testing.T, e *apptest.Env) {
 	}
 	body := string(square.Body)
 	mustContain(t, "square", body, "创新广场", `href="`+page+`"`, "&lt;script&gt;alert(1)&lt;/script&gt;凭证列表支持按辅助核算项目筛选",
-		`aria-current="page">热门</a>`, "新提交", "总账", `data-testid="vote-login"`, `href="/ideas/roadmap"`, `href="/ideas/new"`,
+		`aria-current="page">热门</a>`, "待评估", "总账", `data-testid="vote-login"`, `href="/ideas/roadmap"`, `href="/ideas/new"`,
 		`action="/community/search"`, `name="type" value="idea"`)
 	mustLack(t, "square", body, "<script>alert(1)", `data-testid="vote"`)
 	mustContain(t, "top", string(visit(e, "/ideas?sort=top&status=open&product=k3cloud", "en").Body), `href="`+page+`"`,
-		`aria-current="page">Most votes</a>`, "New")
+		`aria-current="page">Most votes</a>`, ">Open<")
 	mustContain(t, "declined only", string(visit(e, "/ideas?status=declined", "zh-CN").Body), "暂不考虑")
 	if res := visit(e, "/ideas?sort=oldest", "en"); res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "sort") {
 		t.Errorf("an order the square lacks: %d", res.Status)
