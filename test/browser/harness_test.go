@@ -27,6 +27,7 @@ import (
 	"steward.dev/steward/internal/account"
 	"steward.dev/steward/internal/app"
 	"steward.dev/steward/internal/platform/clock"
+	"steward.dev/steward/internal/platform/db/dbtest"
 )
 
 // chromiumEnv names the variable that holds the Chromium binary.
@@ -203,6 +204,16 @@ func startSiteWith(t *testing.T, c clock.Clock, configure func(*app.Config)) *si
 		a.Close()
 	})
 	return &site{URL: "http://" + addr}
+}
+
+// eachDatabase runs a journey on a demo site on SQLite, then on one on
+// PostgreSQL (a fresh database on the test command's server).
+func eachDatabase(t *testing.T, journey func(t *testing.T, s *site)) {
+	t.Run("sqlite", func(t *testing.T) { journey(t, startSite(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		url := dbtest.PostgresURL(t)
+		journey(t, startSiteWith(t, nil, func(cfg *app.Config) { cfg.DatabaseURL = url }))
+	})
 }
 
 // testWriter sends the server's warnings and errors to the test log.

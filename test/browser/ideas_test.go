@@ -18,9 +18,13 @@ import (
 // product manager moves it to planned and then to shipped in a demo patch,
 // each with its explanation; both customers find both changes in their
 // notice inbox, and the idea's page says where it shipped.
+// It runs on SQLite and on PostgreSQL.
 func TestIdeasJourney(t *testing.T) {
 	t.Parallel()
-	s := startSite(t)
+	eachDatabase(t, ideasJourney)
+}
+
+func ideasJourney(t *testing.T, s *site) {
 	const (
 		title     = "应收单支持按客户批量打印并合并成一个 PDF"
 		duplicate = "应收单按客户批量打印"

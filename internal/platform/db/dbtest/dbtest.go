@@ -114,6 +114,21 @@ var (
 // Postgres returns a fresh migrated database on the server in STEWARD_TEST_PG.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
+	url := PostgresURL(t)
+	d, err := db.Open(context.Background(), "", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	postgresURLs.Store(d, url)
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// PostgresURL creates a fresh migrated database on the server in
+// STEWARD_TEST_PG and returns its URL, for a whole application to open (the
+// browser journeys); it is dropped when the test ends.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	serverURL := os.Getenv(PostgresEnv)
 	if serverURL == "" {
 		t.Fatalf("%s is not set: the test command starts PostgreSQL and sets it", PostgresEnv)
@@ -126,19 +141,12 @@ func Postgres(t testing.TB) *db.DB {
 	if err := adminExec(serverURL, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, pgTemplate)); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
-	url := withDatabase(serverURL, name)
-	d, err := db.Open(context.Background(), "", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	postgresURLs.Store(d, url)
 	t.Cleanup(func() {
-		d.Close()
 		if err := adminExec(serverURL, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name)); err != nil {
 			t.Errorf("drop test database: %v", err)
 		}
 	})
-	return d
+	return withDatabase(serverURL, name)
 }
 
 // postgresURLs remembers the URL of each test database for Reopen.
