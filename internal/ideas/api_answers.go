@@ -76,6 +76,7 @@ func (d *download) Write(p []byte) (int, error) {
 		d.started = true
 		d.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		d.w.Header().Set("Content-Disposition", `attachment; filename="`+d.name+`"`)
+		d.w.Header().Set("X-Content-Type-Options", "nosniff")
 		d.w.Header().Set("Cache-Control", "no-store")
 	}
 	return d.w.Write(p)

@@ -37,7 +37,7 @@ func exportIsCSVThatSpreadsheetsOpenSafely(t *testing.T, e *apptest.Env) {
 
 	res := e.Do(d.req(pm, "GET", "/api/v1/ideas/export?sort=new&module="+url.QueryEscape(module), nil))
 	if res.Status != http.StatusOK || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
-		res.Header.Get("Content-Disposition") != `attachment; filename="ideas-20261127.csv"` {
+		res.Header.Get("Content-Disposition") != `attachment; filename="ideas-20261127.csv"` || res.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("export: %d %v %.300s", res.Status, res.Header, res.Body)
 	}
 	body, ok := strings.CutPrefix(string(res.Body), "\ufeff")

@@ -71,9 +71,9 @@ func (s *Service) Merge(ctx context.Context, a *actor.Actor, ideaID string, in M
 		if err := s.unindex(ctx, tx, dup.ID); err != nil {
 			return err
 		}
-		args := map[string]any{"title": clip(dup.Title, newsTitleRunes), "into": clip(target.Title, newsTitleRunes)}
+		args := map[string]any{"title": clip(dup.Title, newsQuoteRunes), "into": clip(target.Title, newsQuoteRunes)}
 		return s.deps.Notices.Post(ctx, tx, told.userIDs, notice.Message{
-			Title: notice.Text{Zh: i18n.T(i18n.Chinese, "idea.news.merged_title", args), En: i18n.T(i18n.English, "idea.news.merged_title", args)},
+			Title: notice.Text{Zh: newsTitle(i18n.Chinese, "idea.news.merged_title", args), En: newsTitle(i18n.English, "idea.news.merged_title", args)},
 			Body:  notice.Text{Zh: i18n.T(i18n.Chinese, "idea.news.merged", args), En: i18n.T(i18n.English, "idea.news.merged", args)},
 			Link:  IdeaURL(target.ID)})
 	})
@@ -144,7 +144,7 @@ func (s *Service) mergeCycle(ctx context.Context, tx *db.Tx, ideaID string, targ
 // mergeNote is the duplicate's history entry, in both languages since a
 // product manager writes no explanation for a merge.
 func mergeNote(target Idea) string {
-	args := map[string]any{"id": target.ID, "title": clip(target.Title, newsTitleRunes)}
+	args := map[string]any{"id": target.ID, "title": clip(target.Title, newsQuoteRunes)}
 	return i18n.T(i18n.Chinese, "idea.merge_note", args) + " / " + i18n.T(i18n.English, "idea.merge_note", args)
 }
 

@@ -104,4 +104,13 @@ func mergeRefusals(t *testing.T, e *apptest.Env) {
 	if got := d.must(pm, "POST", "/api/v1/ideas/"+c+"/merge", map[string]any{"into": b}, http.StatusOK); got["votes"] != 3.0 {
 		t.Errorf("three authors' votes on the survivor: %v", got["votes"])
 	}
+
+	// Two ideas with titles as long as allowed merge, and the news quoting
+	// both still fits a notice.
+	long := func(word string) string { return strings.Repeat(word, 120/len([]rune(word))) }
+	from, into := d.post(yunqi, long("应付单批量")), d.post(gangxin, long("Batch AP "))
+	d.must(pm, "POST", "/api/v1/ideas/"+from+"/merge", map[string]any{"into": into}, http.StatusOK)
+	if got := d.notices(yunqi, into); len(got) != 1 || !strings.HasPrefix(got[0]["title"].(map[string]any)["en"].(string), "The idea you voted for") {
+		t.Errorf("the author of a long-titled duplicate was told: %v", got)
+	}
 }

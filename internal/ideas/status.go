@@ -25,12 +25,9 @@ const MaxExplanation = 4000
 // organisations' and the vendor's channels and people's e-mail preferences.
 const KindStatus = "ideas.status"
 
-// Limits of what a notice may hold (notice.Message's), which an idea's title
-// and an explanation may exceed.
-const (
-	newsTitleRunes = 80
-	newsBodyRunes  = 4000
-)
+// newsQuoteRunes is how much of an idea's title the news quotes, so that a
+// line quoting two titles still reads whole within notice.MaxTitleRunes.
+const newsQuoteRunes = 60
 
 // ChangeStatus moves an idea to another status with a public explanation
 // (product managers): shipped names a published patch or a version of the
@@ -211,19 +208,24 @@ func (s *Service) tellStatus(ctx context.Context, tx *db.Tx, it Idea, c StatusCh
 // its new status, and a text with where a shipped idea can be had and the
 // explanation, within what a notice holds.
 func statusNews(lang i18n.Lang, it Idea, c StatusChange) (title, body string) {
-	args := map[string]any{"title": clip(it.Title, newsTitleRunes), "status": StatusName(lang, c.To), "name": c.By.Name,
+	args := map[string]any{"title": clip(it.Title, newsQuoteRunes), "status": StatusName(lang, c.To), "name": c.By.Name,
 		"explanation": c.Explanation}
 	var lines []string
 	if c.ShippedIn != nil {
 		lines = append(lines, i18n.T(lang, "idea.news.shipped_"+c.ShippedIn.Kind, map[string]any{"ref": c.ShippedIn.Ref}))
 	}
 	lines = append(lines, i18n.T(lang, "idea.news.status", args))
-	return i18n.T(lang, "idea.news.status_title", args), clip(strings.Join(lines, "\n"), newsBodyRunes)
+	return newsTitle(lang, "idea.news.status_title", args), clip(strings.Join(lines, "\n"), notice.MaxBodyRunes)
 }
 
 // StatusName is a status as people read it in lang (已计划, planned).
 func StatusName(lang i18n.Lang, status string) string {
 	return i18n.T(lang, "idea.status_name."+status, nil)
+}
+
+// newsTitle is the title of news in lang, within what a notice holds.
+func newsTitle(lang i18n.Lang, key string, args map[string]any) string {
+	return clip(i18n.T(lang, key, args), notice.MaxTitleRunes)
 }
 
 // clip shortens s to at most n characters, the last one an ellipsis.

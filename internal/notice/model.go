@@ -61,8 +61,8 @@ func (n Notice) Unread() bool { return n.ReadAt == nil }
 
 // Limits of a message, in characters.
 const (
-	maxTitleRunes = 200
-	maxBodyRunes  = 4000
+	MaxTitleRunes = 200
+	MaxBodyRunes  = 4000
 	maxLinkBytes  = 2000
 )
 
@@ -76,10 +76,10 @@ func (m *Message) normalize() error {
 		required bool
 		max      int
 	}{
-		{"title.zh", &m.Title.Zh, true, maxTitleRunes},
-		{"title.en", &m.Title.En, true, maxTitleRunes},
-		{"body.zh", &m.Body.Zh, false, maxBodyRunes},
-		{"body.en", &m.Body.En, false, maxBodyRunes},
+		{"title.zh", &m.Title.Zh, true, MaxTitleRunes},
+		{"title.en", &m.Title.En, true, MaxTitleRunes},
+		{"body.zh", &m.Body.Zh, false, MaxBodyRunes},
+		{"body.en", &m.Body.En, false, MaxBodyRunes},
 	} {
 		*f.value = strings.TrimSpace(*f.value)
 		switch {
