@@ -53,43 +53,25 @@ func mustRedirect(t *testing.T, what string, status int, loc, body, prefix strin
 	}
 }
 
-func mustContain(t *testing.T, what, body string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: page lacks %q", what, w)
-		}
-	}
-}
-
-func mustLack(t *testing.T, what, body string, unwanted ...string) {
-	t.Helper()
-	for _, w := range unwanted {
-		if strings.Contains(body, w) {
-			t.Errorf("%s: page shows %q", what, w)
-		}
-	}
-}
-
 func TestQuestionAskedAnsweredAndAcceptedThroughThePages(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		customer := e.Browser("admin@yunqi.demo", "zh-CN")
 		agent := e.Browser("agent@steward.demo", "zh-CN")
 
 		ask := customer.Get("/community/questions/ask?title=" + url.QueryEscape("门店会员积分"))
-		mustContain(t, "ask form", ask.Body.String(), `action="/community/questions"`, `hx-get="/community/questions/similar"`,
+		apptest.MustContain(t, "ask form", ask.Body.String(), `action="/community/questions"`, `hx-get="/community/questions/similar"`,
 			`hx-trigger="keyup changed delay:300ms"`, `value="门店会员积分"`, `data-testid="similar"`)
 
 		visitorAsk := page(e, "/community/questions/ask?title="+url.QueryEscape("门店会员积分"), "zh-CN", "")
 		mustShow(t, "visitor's ask form", visitorAsk, http.StatusOK, `data-testid="login-prompt"`,
 			`href="/login?next=`+url.QueryEscape("/community/questions/ask?title="+url.QueryEscape("门店会员积分"))+`"`, `data-testid="similar"`)
-		mustLack(t, "visitor's ask form", string(visitorAsk.Body), `data-testid="ask-submit"`, `name="body"`)
+		apptest.MustLack(t, "visitor's ask form", string(visitorAsk.Body), `data-testid="ask-submit"`, `name="body"`)
 
 		status, _, body := formPost(customer, "/community/questions", url.Values{"title": {" "}, "body": {"正文留着"}})
 		if status != http.StatusBadRequest {
 			t.Fatalf("ask without a title: %d", status)
 		}
-		mustContain(t, "refused ask", body, `<small class="field-error">`, "正文留着")
+		apptest.MustContain(t, "refused ask", body, `<small class="field-error">`, "正文留着")
 
 		title := `<script>alert(1)</script>门店收银时会员积分没有累加`
 		status, loc, body := formPost(customer, "/community/questions", url.Values{"title": {title},
@@ -99,9 +81,9 @@ func TestQuestionAskedAnsweredAndAcceptedThroughThePages(t *testing.T) {
 		questionID := strings.TrimPrefix(thread, "/community/questions/")
 
 		seen := customer.Get(loc).Body.String()
-		mustContain(t, "asked", seen, "问题已发布", "&lt;script&gt;alert(1)&lt;/script&gt;门店收银时会员积分没有累加",
+		apptest.MustContain(t, "asked", seen, "问题已发布", "&lt;script&gt;alert(1)&lt;/script&gt;门店收银时会员积分没有累加",
 			"<strong>会员积分</strong>", `href="/community/questions?tag=%e4%bc%9a%e5%91%98%e7%a7%af%e5%88%86"`, `data-testid="answer-form"`, "还没有回答")
-		mustLack(t, "asked", seen, "<script>alert(1)", "onerror", `data-testid="accept"`)
+		apptest.MustLack(t, "asked", seen, "<script>alert(1)", "onerror", `data-testid="accept"`)
 
 		similar := e.Do(req{Method: "GET", Path: "/community/questions/similar?title=" + url.QueryEscape("会员积分不累加"), Header: map[string]string{"Accept-Language": "zh-CN"}})
 		mustShow(t, "similar", similar, http.StatusOK, `id="similar"`, `href="`+thread+`"`, "门店收银时会员积分没有累加")
@@ -109,41 +91,41 @@ func TestQuestionAskedAnsweredAndAcceptedThroughThePages(t *testing.T) {
 
 		visitor := page(e, thread, "zh-CN", "")
 		mustShow(t, "visitor", visitor, http.StatusOK, `data-testid="login-prompt"`, `href="/login?next=`+url.QueryEscape(thread)+`"`, "门店收银时会员积分没有累加")
-		mustLack(t, "visitor", string(visitor.Body), `data-testid="answer-form"`, `data-testid="vote-up"`)
+		apptest.MustLack(t, "visitor", string(visitor.Body), `data-testid="answer-form"`, `data-testid="vote-up"`)
 
 		status, loc, body = formPost(agent, thread+"/answers", url.Values{"body": {"  "}})
 		if status != http.StatusBadRequest {
 			t.Fatalf("empty answer: %d", status)
 		}
-		mustContain(t, "empty answer", body, `<small class="field-error">`)
+		apptest.MustContain(t, "empty answer", body, `<small class="field-error">`)
 		status, loc, body = formPost(agent, thread+"/answers", url.Values{"body": {"在【会员积分规则】里给门店勾选**启用**，再重算积分。"}})
 		mustRedirect(t, "answer", status, loc, body, thread+"?done=answers#post-a_")
 		answerID := strings.TrimPrefix(loc, thread+"?done=answers#post-")
 
 		seen = customer.Get(thread).Body.String()
-		mustContain(t, "answered", seen, "1 个回答", "客服专员 李娜", `data-testid="staff-badge"`, "<strong>启用</strong>",
+		apptest.MustContain(t, "answered", seen, "1 个回答", "客服专员 李娜", `data-testid="staff-badge"`, "<strong>启用</strong>",
 			`action="`+thread+`/posts/`+answerID+`/accept"`)
 		status, loc, body = formPost(customer, thread+"/posts/"+answerID+"/accept", nil)
 		mustRedirect(t, "accept", status, loc, body, thread+"?done=accept#post-"+answerID)
 		seen = customer.Get(strings.Split(loc, "#")[0]).Body.String() // a browser keeps the fragment to itself
-		mustContain(t, "accepted", seen, "已采纳这个答案", `data-testid="accepted-badge"`, "已解决")
-		mustLack(t, "accepted", seen, `data-testid="accept"`)
+		apptest.MustContain(t, "accepted", seen, "已采纳这个答案", `data-testid="accepted-badge"`, "已解决")
+		apptest.MustLack(t, "accepted", seen, `data-testid="accept"`)
 
 		status, loc, body = formPost(agent, thread+"/posts/"+questionID+"/vote", url.Values{"value": {"1"}})
 		mustRedirect(t, "vote", status, loc, body, thread+"?done=vote")
-		mustContain(t, "voted", agent.Get(thread).Body.String(), `<span class="score" data-testid="score" aria-label="得票 1">1</span>`, `name="value" value="0"`)
+		apptest.MustContain(t, "voted", agent.Get(thread).Body.String(), `<span class="score" data-testid="score" aria-label="得票 1">1</span>`, `name="value" value="0"`)
 		status, _, body = formPost(customer, thread+"/posts/"+questionID+"/vote", url.Values{"value": {"1"}})
 		if status != http.StatusConflict || !strings.Contains(body, `data-testid="post-error"`) {
 			t.Errorf("voting on one's own question: %d %.300s", status, body)
 		}
 
-		mustContain(t, "hub", customer.Get("/community").Body.String(), `href="`+thread+`"`, "已解决")
+		apptest.MustContain(t, "hub", customer.Get("/community").Body.String(), `href="`+thread+`"`, "已解决")
 		list := customer.Get("/community/questions").Body.String()
-		mustContain(t, "list", list, `href="`+thread+`"`, `data-testid="solved"`, `aria-current="page">最新</a>`)
-		mustContain(t, "tag filter", customer.Get("/community/questions?tag="+url.QueryEscape("会员积分")).Body.String(), `href="`+thread+`"`)
-		mustContain(t, "unanswered", customer.Get("/community/questions?sort=unanswered&tag="+url.QueryEscape("会员积分")).Body.String(), `data-testid="no-questions"`)
+		apptest.MustContain(t, "list", list, `href="`+thread+`"`, `data-testid="solved"`, `aria-current="page">最新</a>`)
+		apptest.MustContain(t, "tag filter", customer.Get("/community/questions?tag="+url.QueryEscape("会员积分")).Body.String(), `href="`+thread+`"`)
+		apptest.MustContain(t, "unanswered", customer.Get("/community/questions?sort=unanswered&tag="+url.QueryEscape("会员积分")).Body.String(), `data-testid="no-questions"`)
 		mustShow(t, "bad sort", page(e, "/community/questions?sort=oldest", "en", ""), http.StatusBadRequest, "sort")
-		mustContain(t, "product filter", customer.Get("/community/questions?product=k3cloud").Body.String(), `href="`+thread+`"`)
+		apptest.MustContain(t, "product filter", customer.Get("/community/questions?product=k3cloud").Body.String(), `href="`+thread+`"`)
 		mustShow(t, "unknown question", page(e, "/community/questions/q_nope", "zh-CN", ""), http.StatusNotFound)
 
 		// The demo's questions fill more than a page; the next page goes on after the first.
@@ -177,8 +159,8 @@ func TestQuestionPagesModerationEditsAndRefusals(t *testing.T) {
 
 		// A customer without the community service reads why, in words, instead of a form.
 		sg := e.Browser("admin@lioncity.demo", "en")
-		mustContain(t, "refused reader", sg.Get(thread).Body.String(), `data-testid="refusal"`, "is not offered in your region", "You can still read")
-		mustLack(t, "refused reader", sg.Get("/community/questions/ask").Body.String(), `data-testid="ask-submit"`)
+		apptest.MustContain(t, "refused reader", sg.Get(thread).Body.String(), `data-testid="refusal"`, "is not offered in your region", "You can still read")
+		apptest.MustLack(t, "refused reader", sg.Get("/community/questions/ask").Body.String(), `data-testid="ask-submit"`)
 		if status, _, body := formPost(sg, "/community/questions", url.Values{"title": {"Stock transfer"}, "body": {"Why?"}}); status != http.StatusForbidden ||
 			!strings.Contains(body, "is not offered in your region") {
 			t.Errorf("a refused customer's question: %d %.300s", status, body)
@@ -186,11 +168,11 @@ func TestQuestionPagesModerationEditsAndRefusals(t *testing.T) {
 
 		// The asker edits the title; the page says it was edited.
 		edit := customer.Get(thread + "/posts/" + questionID + "/edit").Body.String()
-		mustContain(t, "edit form", edit, `name="title" value="门店调拨单审核后库存没有变化"`, `name="tags"`)
+		apptest.MustContain(t, "edit form", edit, `name="title" value="门店调拨单审核后库存没有变化"`, `name="tags"`)
 		status, loc, body := formPost(customer, thread+"/posts/"+questionID+"/edit", url.Values{"title": {"门店调拨单审核后两边库存都没变"},
 			"body": {"调入、调出仓的库存都没变。"}, "tags": {"调拨"}})
 		mustRedirect(t, "edit", status, loc, body, thread+"?done=edit")
-		mustContain(t, "edited", customer.Get(thread).Body.String(), "门店调拨单审核后两边库存都没变", "已编辑", "调入、调出仓的库存都没变",
+		apptest.MustContain(t, "edited", customer.Get(thread).Body.String(), "门店调拨单审核后两边库存都没变", "已编辑", "调入、调出仓的库存都没变",
 			`href="`+thread+`/posts/`+questionID+`/revisions"`)
 		mustShow(t, "revisions", page(e, thread+"/posts/"+questionID+"/revisions", "zh-CN", ""), http.StatusOK,
 			"门店调拨单审核后两边库存都没变", "云启制造有限公司 管理员 修改之前的内容", "门店调拨单审核后库存没有变化，请问怎么处理？")
@@ -202,12 +184,12 @@ func TestQuestionPagesModerationEditsAndRefusals(t *testing.T) {
 		}
 
 		// Moderators: lock, then close as a duplicate of a pasted address.
-		mustLack(t, "customer's view", customer.Get(thread).Body.String(), `data-testid="moderation"`)
+		apptest.MustLack(t, "customer's view", customer.Get(thread).Body.String(), `data-testid="moderation"`)
 		status, loc, body = formPost(agent, thread+"/lock", nil)
 		mustRedirect(t, "lock", status, loc, body, thread+"?done=lock")
 		locked := customer.Get(thread).Body.String()
-		mustContain(t, "locked", locked, `data-testid="locked-note"`, "已被管理员锁定")
-		mustLack(t, "locked", locked, `data-testid="answer-form"`)
+		apptest.MustContain(t, "locked", locked, `data-testid="locked-note"`, "已被管理员锁定")
+		apptest.MustLack(t, "locked", locked, `data-testid="answer-form"`)
 		status, loc, body = formPost(agent, thread+"/unlock", nil)
 		mustRedirect(t, "unlock", status, loc, body, thread+"?done=unlock")
 
@@ -218,8 +200,8 @@ func TestQuestionPagesModerationEditsAndRefusals(t *testing.T) {
 		status, loc, body = formPost(agent, thread+"/close", url.Values{"duplicate_of": {"http://steward.example" + original + "?x=1"}})
 		mustRedirect(t, "close", status, loc, body, thread+"?done=close")
 		closed := customer.Get(thread).Body.String()
-		mustContain(t, "closed", closed, `data-testid="duplicate-note"`, `href="`+original+`"`)
-		mustLack(t, "closed", closed, `data-testid="answer-form"`)
+		apptest.MustContain(t, "closed", closed, `data-testid="duplicate-note"`, `href="`+original+`"`)
+		apptest.MustLack(t, "closed", closed, `data-testid="answer-form"`)
 
 		// An answer reported by a member and hidden by a moderator is gone for readers.
 		status, loc, body = formPost(agent, original+"/answers", url.Values{"body": {"请加微信 xyz 领取破解版"}})
@@ -227,16 +209,16 @@ func TestQuestionPagesModerationEditsAndRefusals(t *testing.T) {
 		answerID := strings.TrimPrefix(loc, original+"?done=answers#post-")
 		status, loc, body = formPost(member, original+"/posts/"+answerID+"/report", url.Values{"reason": {"spam"}, "note": {"广告"}})
 		mustRedirect(t, "report", status, loc, body, original+"?done=report")
-		mustContain(t, "queue", agent.Get("/community/moderation").Body.String(), "请加微信 xyz 领取破解版", "广告或垃圾信息",
+		apptest.MustContain(t, "queue", agent.Get("/community/moderation").Body.String(), "请加微信 xyz 领取破解版", "广告或垃圾信息",
 			`action="`+original+`/posts/`+answerID+`/hide"`)
 		if w := member.Get("/community/moderation"); w.Code != http.StatusForbidden {
 			t.Errorf("a customer opens the moderation queue: %d", w.Code)
 		}
 		status, loc, body = formPost(agent, original+"/posts/"+answerID+"/hide", url.Values{"reason": {"广告"}})
 		mustRedirect(t, "hide", status, loc, body, original+"?done=hide")
-		mustLack(t, "hidden answer", string(page(e, original, "zh-CN", "").Body), "破解版")
-		mustContain(t, "moderator", agent.Get(original).Body.String(), "破解版", `data-testid="hidden-note"`, "广告", `/unhide"`)
-		mustContain(t, "queue after hiding", agent.Get("/community/moderation").Body.String(), `data-testid="no-reports"`)
+		apptest.MustLack(t, "hidden answer", string(page(e, original, "zh-CN", "").Body), "破解版")
+		apptest.MustContain(t, "moderator", agent.Get(original).Body.String(), "破解版", `data-testid="hidden-note"`, "广告", `/unhide"`)
+		apptest.MustContain(t, "queue after hiding", agent.Get("/community/moderation").Body.String(), `data-testid="no-reports"`)
 		if status, _, _ := formPost(member, original+"/posts/"+answerID+"/hide", url.Values{"reason": {"x"}}); status != http.StatusForbidden {
 			t.Errorf("a customer hiding an answer: %d", status)
 		}

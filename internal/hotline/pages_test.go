@@ -15,16 +15,6 @@ import (
 	"steward.dev/steward/internal/hotline"
 )
 
-// mustContain fails for each of wants the page lacks.
-func mustContain(t *testing.T, what, body string, wants ...string) {
-	t.Helper()
-	for _, want := range wants {
-		if !strings.Contains(body, want) {
-			t.Errorf("%s lacks %q", what, want)
-		}
-	}
-}
-
 // reportForm is a complete report as the portal's form posts it.
 func reportForm(title string) url.Values {
 	return url.Values{"title": {title}, "description": {"所有用户无法登录。"}, "users_affected": {"all"},
@@ -66,7 +56,7 @@ func TestReportForm(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("report page: %d %s", w.Code, w.Body)
 		}
-		mustContain(t, "report page", w.Body.String(), "报告致命故障", "7×24 小时（北京时间）", "15 分钟内", "每 60 分钟",
+		apptest.MustContain(t, "report page", w.Body.String(), "报告致命故障", "7×24 小时（北京时间）", "15 分钟内", "每 60 分钟",
 			fmt.Sprintf(`data-remaining="%d"`, before), fmt.Sprintf("本服务年度还可报告 %d 次（共 4 次），服务年度截至 2026-12-31", before), "客户人员的操作", "病毒", "第三方产品", "硬件或网络故障",
 			`name="since" required value="2026-11-27T10:00"`, `action="/portal/rescue#report"`)
 
@@ -75,7 +65,7 @@ func TestReportForm(t *testing.T) {
 		if w.Code != http.StatusBadRequest {
 			t.Fatalf("bad report: %d", w.Code)
 		}
-		mustContain(t, "refused form", w.Body.String(), `<small class="field-error">必填</small>`,
+		apptest.MustContain(t, "refused form", w.Body.String(), `<small class="field-error">必填</small>`,
 			"须为日期和时间（北京时间），例如 2026-11-27 08:30", `value="座机"`, fmt.Sprintf(`data-remaining="%d"`, before))
 
 		page := reported(t, zh, "总账无法过账")
@@ -83,16 +73,16 @@ func TestReportForm(t *testing.T) {
 			t.Errorf("the same form sent twice filed %s and %s", page, again)
 		}
 		w = zh.Get(page + "?done=reported")
-		mustContain(t, "report's page", w.Body.String(), "报告已发送", "总账无法过账", "已报告", `data-clock="ack"`, "还剩 0:15:00",
+		apptest.MustContain(t, "report's page", w.Body.String(), "报告已发送", "总账无法过账", "已报告", `data-clock="ack"`, "还剩 0:15:00",
 			"应于 2026-11-27 10:15 前", fmt.Sprintf(`data-remaining="%d"`, before-1), "全部用户", "张伟", `enctype="multipart/form-data"`)
 
 		en := e.Browser("member@yunqi.demo", "en")
-		mustContain(t, "English report page", en.Get("/portal/rescue").Body.String(), "Report a fatal failure", fmt.Sprintf("%d of 4 reports left", before-1),
+		apptest.MustContain(t, "English report page", en.Get("/portal/rescue").Body.String(), "Report a fatal failure", fmt.Sprintf("%d of 4 reports left", before-1),
 			"the customer staff")
-		mustContain(t, "English list", en.Get("/portal/rescues").Body.String(), "总账无法过账", page)
+		apptest.MustContain(t, "English list", en.Get("/portal/rescues").Body.String(), "总账无法过账", page)
 
 		// "My services" links the service's page, which leads each side to its own.
-		mustContain(t, "my services", zh.Get("/portal/services").Body.String(), `href="/rescues" data-testid="go"`)
+		apptest.MustContain(t, "my services", zh.Get("/portal/services").Body.String(), `href="/rescues" data-testid="go"`)
 		if w := zh.Get("/rescues"); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/portal/rescue" {
 			t.Errorf("a customer opening /rescues: %d %s", w.Code, w.Header().Get("Location"))
 		}
@@ -103,7 +93,7 @@ func TestReportForm(t *testing.T) {
 		// Outside the catalog's regions the page says why, with no form.
 		sg := e.Browser("admin@lioncity.demo", "en")
 		w = sg.Get("/portal/rescue")
-		mustContain(t, "SG report page", w.Body.String(), `data-testid="refusal"`, "does not apply in your region", "service robot")
+		apptest.MustContain(t, "SG report page", w.Body.String(), `data-testid="refusal"`, "does not apply in your region", "service robot")
 		if strings.Contains(w.Body.String(), `data-testid="rescue-form"`) {
 			t.Error("the SG customer is offered the form")
 		}
@@ -125,7 +115,7 @@ func TestConsoleWorkspace(t *testing.T) {
 
 		engineer := e.Browser("engineer@steward.demo", "zh-CN")
 		w := engineer.Get("/console/rescues")
-		mustContain(t, "queue", w.Body.String(), `<tr data-rescue="`+id+`"`, "云启制造有限公司", "还剩 0:15:00", `hx-trigger="every 5s"`,
+		apptest.MustContain(t, "queue", w.Body.String(), `<tr data-rescue="`+id+`"`, "云启制造有限公司", "还剩 0:15:00", `hx-trigger="every 5s"`,
 			`data-server-now="2026-11-27T02:00:00Z"`, `name="caller_name"`)
 		e.Clock.Advance(10 * time.Minute)
 
@@ -148,11 +138,11 @@ func TestConsoleWorkspace(t *testing.T) {
 			}
 		}
 		w = engineer.Get(console + "?done=downgraded")
-		mustContain(t, "workspace", w.Body.String(), "已降级，额度已退回给客户", `data-clock="ack" data-breached="false"`, "已于 2026-11-27 10:10 完成",
+		apptest.MustContain(t, "workspace", w.Body.String(), "已降级，额度已退回给客户", `data-clock="ack" data-breached="false"`, "已于 2026-11-27 10:10 完成",
 			"内部：疑似误删数据", "内部备注", "客户人员的操作", `data-testid="action-resolve"`)
 
 		w = customer.Get(page)
-		mustContain(t, "customer's page", w.Body.String(), "本报告已降级", "由服务范围以外的原因造成：客户人员的操作", "本次不计入紧急救援次数，额度已退回",
+		apptest.MustContain(t, "customer's page", w.Body.String(), "本报告已降级", "由服务范围以外的原因造成：客户人员的操作", "本次不计入紧急救援次数，额度已退回",
 			"已从备份恢复。", fmt.Sprintf(`data-remaining="%d"`, before))
 		if strings.Contains(w.Body.String(), "疑似误删") {
 			t.Error("the customer sees the internal note")
@@ -161,7 +151,7 @@ func TestConsoleWorkspace(t *testing.T) {
 		// A report nobody acknowledges in time turns red in the queue.
 		late := strings.TrimPrefix(reported(t, customer, "凭证无法过账"), "/portal/rescues/")
 		e.Clock.Advance(20 * time.Minute)
-		mustContain(t, "queue after 20 minutes", engineer.Get("/console/rescues").Body.String(),
+		apptest.MustContain(t, "queue after 20 minutes", engineer.Get("/console/rescues").Body.String(),
 			`<tr data-rescue="`+late+`" data-state="reported" class="breached">`, "已超时 0:05:00")
 
 		if w := customer.Get(console); w.Code != http.StatusForbidden {
@@ -185,7 +175,7 @@ func TestPhoneReportAndAttachment(t *testing.T) {
 		if w.Code != http.StatusBadRequest {
 			t.Fatalf("phone report without a caller: %d", w.Code)
 		}
-		mustContain(t, "refused phone report", w.Body.String(), `name="caller_name" maxlength="100" required value=""`, "is required")
+		apptest.MustContain(t, "refused phone report", w.Body.String(), `name="caller_name" maxlength="100" required value=""`, "is required")
 		form.Set("caller_name", "Li Lei")
 		form.Set("caller_phone", "010 8888 6666")
 		w = agent.PostForm("/console/rescues", form)
@@ -193,7 +183,7 @@ func TestPhoneReportAndAttachment(t *testing.T) {
 			t.Fatalf("phone report: %d %s", w.Code, w.Body)
 		}
 		id := strings.TrimPrefix(strings.Split(w.Header().Get("Location"), "?")[0], "/console/rescues/")
-		mustContain(t, "phone report's workspace", agent.Get("/console/rescues/"+id).Body.String(), "华北精工集团", "phone", "Li Lei 010 8888 6666")
+		apptest.MustContain(t, "phone report's workspace", agent.Get("/console/rescues/"+id).Body.String(), "华北精工集团", "phone", "Li Lei 010 8888 6666")
 
 		customer := e.Browser("member@huabei.demo", "zh-CN")
 		var empty bytes.Buffer
@@ -212,6 +202,6 @@ func TestPhoneReportAndAttachment(t *testing.T) {
 		if w.Code != http.StatusSeeOther {
 			t.Fatalf("attach: %d %s", w.Code, w.Body)
 		}
-		mustContain(t, "customer's page with the log", customer.Get("/portal/rescues/"+id).Body.String(), "app.log", `href="/portal/files/att_`, "添加了附件")
+		apptest.MustContain(t, "customer's page with the log", customer.Get("/portal/rescues/"+id).Body.String(), "app.log", `href="/portal/files/att_`, "添加了附件")
 	})
 }

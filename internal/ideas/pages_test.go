@@ -36,24 +36,6 @@ func visit(e *apptest.Env, path, lang string) apptest.Response {
 	return e.Do(apptest.Request{Method: "GET", Path: path, Header: map[string]string{"Accept-Language": lang}})
 }
 
-func mustContain(t *testing.T, what, body string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: page lacks %q", what, w)
-		}
-	}
-}
-
-func mustLack(t *testing.T, what, body string, unwanted ...string) {
-	t.Helper()
-	for _, w := range unwanted {
-		if strings.Contains(body, w) {
-			t.Errorf("%s: page shows %q", what, w)
-		}
-	}
-}
-
 // submit posts a form and expects a redirect to a path starting with prefix.
 func submit(t *testing.T, b *apptest.Browser, path string, form url.Values, prefix string) string {
 	t.Helper()
@@ -83,13 +65,13 @@ func visitorsReadButPostingNeedsALogin(t *testing.T, e *apptest.Env) {
 		t.Fatalf("the square: %d", square.Status)
 	}
 	body := string(square.Body)
-	mustContain(t, "square", body, "创新广场", `href="`+page+`"`, "&lt;script&gt;alert(1)&lt;/script&gt;凭证列表支持按辅助核算项目筛选",
+	apptest.MustContain(t, "square", body, "创新广场", `href="`+page+`"`, "&lt;script&gt;alert(1)&lt;/script&gt;凭证列表支持按辅助核算项目筛选",
 		`aria-current="page">热门</a>`, "待评估", "总账", `data-testid="vote-login"`, `href="/ideas/roadmap"`, `href="/ideas/new"`,
 		`action="/community/search"`, `name="type" value="idea"`)
-	mustLack(t, "square", body, "<script>alert(1)", `data-testid="vote"`)
-	mustContain(t, "top", string(visit(e, "/ideas?sort=top&status=open&product=k3cloud", "en").Body), `href="`+page+`"`,
+	apptest.MustLack(t, "square", body, "<script>alert(1)", `data-testid="vote"`)
+	apptest.MustContain(t, "top", string(visit(e, "/ideas?sort=top&status=open&product=k3cloud", "en").Body), `href="`+page+`"`,
 		`aria-current="page">Most votes</a>`, ">Open<")
-	mustContain(t, "declined only", string(visit(e, "/ideas?status=declined", "zh-CN").Body), "暂不考虑")
+	apptest.MustContain(t, "declined only", string(visit(e, "/ideas?status=declined", "zh-CN").Body), "暂不考虑")
 	if res := visit(e, "/ideas?sort=oldest", "en"); res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "sort") {
 		t.Errorf("an order the square lacks: %d", res.Status)
 	}
@@ -98,21 +80,21 @@ func visitorsReadButPostingNeedsALogin(t *testing.T, e *apptest.Env) {
 	if found.Status != http.StatusOK {
 		t.Fatalf("searching ideas: %d", found.Status)
 	}
-	mustContain(t, "search", string(found.Body), `href="`+page+`"`)
+	apptest.MustContain(t, "search", string(found.Body), `href="`+page+`"`)
 
 	roadmap := visit(e, "/ideas/roadmap", "zh-CN")
 	if roadmap.Status != http.StatusOK {
 		t.Fatalf("the roadmap: %d", roadmap.Status)
 	}
-	mustContain(t, "roadmap", string(roadmap.Body), "产品路线图", "评估中", "已计划", "开发中", "已发布")
+	apptest.MustContain(t, "roadmap", string(roadmap.Body), "产品路线图", "评估中", "已计划", "开发中", "已发布")
 
 	idea := visit(e, page, "zh-CN")
 	if idea.Status != http.StatusOK {
 		t.Fatalf("the idea: %d", idea.Status)
 	}
-	mustContain(t, "idea", string(idea.Body), `data-testid="login-prompt"`, "状态历史", "提交了这个需求", "1 人关注",
+	apptest.MustContain(t, "idea", string(idea.Body), `data-testid="login-prompt"`, "状态历史", "提交了这个需求", "1 人关注",
 		`<b data-testid="vote-count">1</b>`, `href="/login?next=`+url.QueryEscape(page)+`"`)
-	mustLack(t, "idea", string(idea.Body), `data-testid="comment-form"`, `data-testid="console-link"`, "<script>alert(1)")
+	apptest.MustLack(t, "idea", string(idea.Body), `data-testid="comment-form"`, `data-testid="console-link"`, "<script>alert(1)")
 	if res := visit(e, "/ideas/idea_nope", "zh-CN"); res.Status != http.StatusNotFound {
 		t.Errorf("an unknown idea: %d", res.Status)
 	}
@@ -133,14 +115,14 @@ func visitorsReadButPostingNeedsALogin(t *testing.T, e *apptest.Env) {
 func customersPostOrAreToldWhyNot(t *testing.T, e *apptest.Env) {
 	customer := e.Browser("admin@yunqi.demo", "zh-CN")
 	form := customer.Get("/ideas/new?title=" + url.QueryEscape("应收单批量打印"))
-	mustContain(t, "form", form.Body.String(), `action="/ideas"`, `enctype="multipart/form-data"`, `hx-get="/ideas/similar"`,
+	apptest.MustContain(t, "form", form.Body.String(), `action="/ideas"`, `enctype="multipart/form-data"`, `hx-get="/ideas/similar"`,
 		`value="应收单批量打印"`, `data-testid="similar"`, `name="modules" value="gl"`, `name="file"`, `data-testid="idea-submit"`)
 
 	w := customer.PostForm("/ideas", url.Values{"title": {" "}, "body": {"正文留着"}, "product": {"k3cloud"}})
 	if w.Code != http.StatusBadRequest {
 		t.Fatalf("an idea without a title: %d", w.Code)
 	}
-	mustContain(t, "refused", w.Body.String(), `<small class="field-error">`, "正文留着")
+	apptest.MustContain(t, "refused", w.Body.String(), `<small class="field-error">`, "正文留着")
 
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -157,9 +139,9 @@ func customersPostOrAreToldWhyNot(t *testing.T, e *apptest.Env) {
 		t.Fatalf("posting with a picture: %d to %q %.400s", w.Code, loc, w.Body.String())
 	}
 	seen := customer.Get(loc).Body.String()
-	mustContain(t, "posted", seen, "需求已提交", "应收单支持批量打印并合并成一个 PDF", "<strong>一张一张</strong>", "应收",
+	apptest.MustContain(t, "posted", seen, "需求已提交", "应收单支持批量打印并合并成一个 PDF", "<strong>一张一张</strong>", "应收",
 		`data-testid="unvote"`, `data-testid="unfollow"`, `data-testid="comment-form"`, `<img src="`+strings.TrimSuffix(loc, "?done=posted")+`/images/`)
-	mustLack(t, "posted", seen, `data-testid="console-link"`)
+	apptest.MustLack(t, "posted", seen, `data-testid="console-link"`)
 
 	// A customer whose organisation's requirement listening has run out is told why, in words.
 	expired := e.Browser("admin@xiling.demo", "en")
@@ -167,8 +149,8 @@ func customersPostOrAreToldWhyNot(t *testing.T, e *apptest.Env) {
 	if refused.Code != http.StatusOK {
 		t.Fatalf("the form: %d", refused.Code)
 	}
-	mustContain(t, "refused form", refused.Body.String(), `data-testid="refusal"`, "has expired", "You can still read the Innovation Square")
-	mustLack(t, "refused form", refused.Body.String(), `data-testid="idea-submit"`, `name="body"`)
+	apptest.MustContain(t, "refused form", refused.Body.String(), `data-testid="refusal"`, "has expired", "You can still read the Innovation Square")
+	apptest.MustLack(t, "refused form", refused.Body.String(), `data-testid="idea-submit"`, `name="body"`)
 	if w := expired.PostForm("/ideas", url.Values{"title": {"Stock alerts by e-mail"}, "body": {"Please."}, "product": {"k3cloud"}}); w.Code != http.StatusForbidden ||
 		!strings.Contains(w.Body.String(), `role="alert"`) {
 		t.Errorf("a refused customer's idea: %d", w.Code)
@@ -187,7 +169,7 @@ func customersPostOrAreToldWhyNot(t *testing.T, e *apptest.Env) {
 	if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || !strings.HasSuffix(loc, "?done=posted_image_refused") {
 		t.Fatalf("posting with an SVG: %d to %q", w.Code, loc)
 	} else {
-		mustContain(t, "image refused", customer.Get(loc).Body.String(), "图片没有保存", "总账期末结账前自动检查未过账凭证", "添加图片")
+		apptest.MustContain(t, "image refused", customer.Get(loc).Body.String(), "图片没有保存", "总账期末结账前自动检查未过账凭证", "添加图片")
 	}
 }
 
@@ -198,28 +180,28 @@ func votesFollowsCommentsAndSimilar(t *testing.T, e *apptest.Env) {
 	page := postIdea(t, author, "销售订单支持按客户信用额度自动冻结")
 
 	similar := visit(e, "/ideas/similar?title="+url.QueryEscape("销售订单按信用额度冻结"), "zh-CN")
-	mustContain(t, "similar", string(similar.Body), `id="similar"`, `href="`+page+`"`, "销售订单支持按客户信用额度自动冻结", "1 票")
-	mustContain(t, "nothing similar", string(visit(e, "/ideas/similar?title=ZZQX", "zh-CN").Body), `data-testid="no-similar"`)
-	mustContain(t, "form with similar", other.Get("/ideas/new?title="+url.QueryEscape("销售订单按信用额度冻结")).Body.String(), `href="`+page+`"`)
+	apptest.MustContain(t, "similar", string(similar.Body), `id="similar"`, `href="`+page+`"`, "销售订单支持按客户信用额度自动冻结", "1 票")
+	apptest.MustContain(t, "nothing similar", string(visit(e, "/ideas/similar?title=ZZQX", "zh-CN").Body), `data-testid="no-similar"`)
+	apptest.MustContain(t, "form with similar", other.Get("/ideas/new?title="+url.QueryEscape("销售订单按信用额度冻结")).Body.String(), `href="`+page+`"`)
 
 	// From the square's row, the vote comes back to the square.
 	loc := submit(t, other, page+"/vote", url.Values{"next": {"/ideas?sort=new"}}, "/ideas?sort=new")
-	mustContain(t, "square after voting", other.Get(loc).Body.String(), `data-testid="unvote"`)
+	apptest.MustContain(t, "square after voting", other.Get(loc).Body.String(), `data-testid="unvote"`)
 	seen := other.Get(page).Body.String()
-	mustContain(t, "voted", seen, `<b data-testid="vote-count">2</b>`, `action="`+page+`/unvote"`)
+	apptest.MustContain(t, "voted", seen, `<b data-testid="vote-count">2</b>`, `action="`+page+`/unvote"`)
 	w := other.PostForm(page+"/vote", nil)
 	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), `data-testid="idea-error"`) {
 		t.Errorf("voting twice: %d", w.Code)
 	}
 	loc = submit(t, other, page+"/unvote", nil, page+"?done=unvote")
-	mustContain(t, "unvoted", other.Get(loc).Body.String(), `<b data-testid="vote-count">1</b>`, "已撤回投票")
+	apptest.MustContain(t, "unvoted", other.Get(loc).Body.String(), `<b data-testid="vote-count">1</b>`, "已撤回投票")
 	if w := other.PostForm(page+"/unvote", nil); w.Code != http.StatusConflict {
 		t.Errorf("taking back a vote one does not have: %d", w.Code)
 	}
 	submit(t, other, page+"/follow", nil, page+"?done=follow")
-	mustContain(t, "followed", other.Get(page).Body.String(), "2 人关注", `data-testid="unfollow"`)
+	apptest.MustContain(t, "followed", other.Get(page).Body.String(), "2 人关注", `data-testid="unfollow"`)
 	submit(t, other, page+"/unfollow", nil, page+"?done=unfollow")
-	mustContain(t, "unfollowed", other.Get(page).Body.String(), "1 人关注", `data-testid="follow"`)
+	apptest.MustContain(t, "unfollowed", other.Get(page).Body.String(), "1 人关注", `data-testid="follow"`)
 
 	if w := other.PostForm(page+"/comments", url.Values{"body": {"  "}}); w.Code != http.StatusBadRequest ||
 		!strings.Contains(w.Body.String(), `<small class="field-error">`) {
@@ -229,7 +211,7 @@ func votesFollowsCommentsAndSimilar(t *testing.T, e *apptest.Env) {
 	pm := e.Browser("pm@steward.demo", "zh-CN")
 	submit(t, pm, page+"/comments", url.Values{"body": {"收到，已经在评估。"}}, page+"?done=comments")
 	seen = string(visit(e, page, "zh-CN").Body)
-	mustContain(t, "comments", seen, "2 条评论", "<strong>信用超额</strong>", "收到，已经在评估。", `data-testid="official"`, "官方回复")
+	apptest.MustContain(t, "comments", seen, "2 条评论", "<strong>信用超额</strong>", "收到，已经在评估。", `data-testid="official"`, "官方回复")
 	if n := strings.Count(seen, `data-testid="official"`); n != 1 {
 		t.Errorf("%d official replies, want the product manager's only", n)
 	}

@@ -15,16 +15,6 @@ import (
 	"steward.dev/steward/internal/patch"
 )
 
-// mustContain fails for each of wants the page lacks.
-func mustContain(t *testing.T, what, body string, wants ...string) {
-	t.Helper()
-	for _, want := range wants {
-		if !strings.Contains(body, want) {
-			t.Errorf("%s lacks %q", what, want)
-		}
-	}
-}
-
 func TestPatchCenter(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		pm := e.Login("pm@steward.demo")
@@ -41,7 +31,7 @@ func TestPatchCenter(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("patch center: %d %s", w.Code, body)
 		}
-		mustContain(t, "patch center", body, `href="/portal/patches"`, "PT-PG-0001", "功能升级", "修复了<strong>库存</strong>结转。",
+		apptest.MustContain(t, "patch center", body, `href="/portal/patches"`, "PT-PG-0001", "功能升级", "修复了<strong>库存</strong>结转。",
 			`href="`+patch.FilePath(id, "PT-PG-0001.zip")+`"`, `name="version" maxlength="40" value="9.0"`,
 			`<li data-number="PT-PG-0002">`, "替代：PT-PG-0001", "k3cloud 9.0 的安装步骤")
 		if strings.Contains(body, `data-testid="refusal"`) {
@@ -60,7 +50,7 @@ func TestPatchCenter(t *testing.T) {
 			t.Fatalf("withdraw: %d %s", res.Status, res.Body)
 		}
 		body = cloud.Get("/portal/patches").Body.String()
-		mustContain(t, "plan", body, `<li data-testid="blocked" data-number="PT-PG-0011"><strong>PT-PG-0011</strong> 修复 PT-PG-0011：无法安装：它依赖的补丁已被撤回`,
+		apptest.MustContain(t, "plan", body, `<li data-testid="blocked" data-number="PT-PG-0011"><strong>PT-PG-0011</strong> 修复 PT-PG-0011：无法安装：它依赖的补丁已被撤回`,
 			"（涉及：PT-PG-0010）", "不能同时安装")
 		if i := strings.Index(body, `data-testid="conflict"`); i < 0 || !strings.Contains(body[i:], "PT-PG-0012") || !strings.Contains(body[i:], "PT-PG-0002") {
 			t.Error("the conflict does not name both patches")
@@ -84,13 +74,13 @@ func TestPatchCenter(t *testing.T) {
 		// The Singapore customer is outside the catalog's regions: the
 		// refusal in words instead of download buttons.
 		w = e.Browser("admin@lioncity.demo", "en").Get("/portal/patches")
-		mustContain(t, "SG patch center", w.Body.String(), `data-testid="refusal"`, "only to customers in mainland China", "My services", "PT-PG-0001")
+		apptest.MustContain(t, "SG patch center", w.Body.String(), `data-testid="refusal"`, "only to customers in mainland China", "My services", "PT-PG-0001")
 		if strings.Contains(w.Body.String(), `data-testid="download"`) {
 			t.Error("a refused customer gets download buttons")
 		}
 
 		// The patch page: its own products' patches only, no drafts.
-		mustContain(t, "patch page", cloud.Get(portalPath(cumulative)).Body.String(), "PT-PG-0002", "PT-PG-0001", `data-testid="download"`)
+		apptest.MustContain(t, "patch page", cloud.Get(portalPath(cumulative)).Body.String(), "PT-PG-0002", "PT-PG-0001", `data-testid="download"`)
 		if err := e.App.Products.EnsureProduct(context.Background(), lifecycle.Product{Code: "hr", Name: lifecycle.Text{Zh: "人力", En: "HR"},
 			Deployments: []string{"public_cloud"}}, []lifecycle.Version{{Name: "1.0", ReleasedOn: "2025-01-01", StandardSupportUntil: "2030-12-31"}}); err != nil {
 			t.Fatal(err)
@@ -111,11 +101,11 @@ func TestPatchCenter(t *testing.T) {
 		e.Clock.Set(time.Date(2027, 1, 4, 2, 0, 0, 0, time.UTC))
 		perpetual := e.Browser("admin@huabei.demo", "zh-CN")
 		w = perpetual.Get("/portal/patches")
-		mustContain(t, "perpetual patch center", w.Body.String(), `data-testid="refusal"`, "k3cloud 8.0", "2026-12-31", "升级到仍在标准服务期内的版本", "PT-PG-0002")
+		apptest.MustContain(t, "perpetual patch center", w.Body.String(), `data-testid="refusal"`, "k3cloud 8.0", "2026-12-31", "升级到仍在标准服务期内的版本", "PT-PG-0002")
 		if strings.Contains(w.Body.String(), `data-testid="download"`) {
 			t.Error("the perpetual customer gets download buttons after its service ended")
 		}
-		mustContain(t, "perpetual patch page", perpetual.Get(portalPath(id)).Body.String(), `data-testid="refusal"`, "2026-12-31")
+		apptest.MustContain(t, "perpetual patch page", perpetual.Get(portalPath(id)).Body.String(), `data-testid="refusal"`, "2026-12-31")
 	})
 }
 
@@ -153,20 +143,20 @@ func TestConsolePatchPages(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		pm := e.Browser("pm@steward.demo", "zh-CN")
 		w := pm.Get("/console/patches")
-		mustContain(t, "console list", w.Body.String(), `href="/console/patches"`, `data-testid="patch-create"`, `<option value="withdrawn">已撤回</option>`)
+		apptest.MustContain(t, "console list", w.Body.String(), `href="/console/patches"`, `data-testid="patch-create"`, `<option value="withdrawn">已撤回</option>`)
 
 		// Field errors next to the fields, in the person's language.
 		bad := url.Values{"number": {"bad number!"}, "product": {"k3cloud"}, "type": {"defect_fix"}, "title_zh": {""}, "title_en": {"Fix"},
 			"applies_to": {">=9 <8"}}
 		w = pm.PostForm("/console/patches", bad)
-		mustContain(t, "bad draft", w.Body.String(), "只能包含字母、数字、点、下划线和连字符", "描述的范围不包含任何版本", `value="bad number!"`, "必填")
+		apptest.MustContain(t, "bad draft", w.Body.String(), "只能包含字母、数字、点、下划线和连字符", "描述的范围不包含任何版本", `value="bad number!"`, "必填")
 		if w.Code != http.StatusBadRequest {
 			t.Errorf("bad draft: %d", w.Code)
 		}
 		bad = url.Values{"number": {"PT-PC-0001"}, "product": {"k3cloud"}, "type": {"defect_fix"}, "title_zh": {"修复"}, "title_en": {"Fix"},
 			"applies_to": {">=8.0"}, "requires": {"PT-NOPE, PT-NOPE2"}}
 		w = e.Browser("pm@steward.demo", "en").PostForm("/console/patches", bad)
-		mustContain(t, "unknown prerequisite", w.Body.String(), "PT-NOPE: is not a patch number of this product", "PT-NOPE2: is not a patch number")
+		apptest.MustContain(t, "unknown prerequisite", w.Body.String(), "PT-NOPE: is not a patch number of this product", "PT-NOPE2: is not a patch number")
 		if w.Code != http.StatusUnprocessableEntity {
 			t.Errorf("unknown prerequisite: %d", w.Code)
 		}
@@ -179,7 +169,7 @@ func TestConsolePatchPages(t *testing.T) {
 		}
 		page := strings.TrimSuffix(w.Header().Get("Location"), "?done=created")
 		id := strings.TrimPrefix(page, "/console/patches/")
-		mustContain(t, "new draft", pm.Get(page+"?done=created").Body.String(), "草稿已创建", `data-testid="patch-upload"`,
+		apptest.MustContain(t, "new draft", pm.Get(page+"?done=created").Body.String(), "草稿已创建", `data-testid="patch-upload"`,
 			`data-upload-api="/api/v1/patches/`+id+`/files/"`, "修复库存")
 
 		// Without files it cannot be published; the reason shows on the page.
@@ -194,7 +184,7 @@ func TestConsolePatchPages(t *testing.T) {
 		if w := pm.Do("POST", page+"/files", ct, body); w.Code != http.StatusSeeOther {
 			t.Fatalf("upload: %d %s", w.Code, w.Body)
 		}
-		mustContain(t, "after upload", pm.Get(page+"?done=uploaded").Body.String(), "文件已上传并签名", `<tr data-file="fix-1.zip">`, sum("the fix"))
+		apptest.MustContain(t, "after upload", pm.Get(page+"?done=uploaded").Body.String(), "文件已上传并签名", `<tr data-file="fix-1.zip">`, sum("the fix"))
 
 		// Edit, publish; a published patch's form has the notes only.
 		edit := url.Values{"type": {"feature_upgrade"}, "title_zh": {"修复库存结转"}, "title_en": {"Fix inventory close"}, "notes_zh": {"新说明"},
@@ -206,7 +196,7 @@ func TestConsolePatchPages(t *testing.T) {
 			t.Fatalf("publish: %d %s", w.Code, w.Body)
 		}
 		w = pm.Get(page + "?done=published")
-		mustContain(t, "published", w.Body.String(), "补丁已发布", "修复库存结转", "<code>&gt;=8.0 &lt;10</code>", `data-testid="patch-withdraw"`)
+		apptest.MustContain(t, "published", w.Body.String(), "补丁已发布", "修复库存结转", "<code>&gt;=8.0 &lt;10</code>", `data-testid="patch-withdraw"`)
 		if strings.Contains(w.Body.String(), `name="applies_to"`) || strings.Contains(w.Body.String(), `data-testid="patch-upload"`) {
 			t.Error("a published patch offers more than its notes to edit, or an upload")
 		}
@@ -219,7 +209,7 @@ func TestConsolePatchPages(t *testing.T) {
 		if err := e.App.Patches.Downloads.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		mustContain(t, "stats", pm.Get(page).Body.String(), "共 1 次下载", "云启制造有限公司")
+		apptest.MustContain(t, "stats", pm.Get(page).Body.String(), "共 1 次下载", "云启制造有限公司")
 
 		// A draft that requires it, to be published after it is withdrawn.
 		dependant := url.Values{"number": {"PT-PC-0002"}, "product": {"k3cloud"}, "type": {"defect_fix"}, "title_zh": {"后续修复"},
@@ -236,16 +226,16 @@ func TestConsolePatchPages(t *testing.T) {
 
 		// Withdrawing needs a reason and the tick.
 		w = pm.PostForm(page+"/withdraw", url.Values{"reason": {""}})
-		mustContain(t, "unconfirmed withdrawal", w.Body.String(), "请勾选以确认撤回", "必填")
+		apptest.MustContain(t, "unconfirmed withdrawal", w.Body.String(), "请勾选以确认撤回", "必填")
 		if w.Code != http.StatusBadRequest {
 			t.Errorf("unconfirmed withdrawal: %d", w.Code)
 		}
 		if w := pm.PostForm(page+"/withdraw", url.Values{"reason": {"breaks month-end close"}, "confirm": {"yes"}}); w.Code != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d %s", w.Code, w.Body)
 		}
-		mustContain(t, "withdrawn", pm.Get(page+"?done=withdrawn").Body.String(), "补丁已撤回", "breaks month-end close")
+		apptest.MustContain(t, "withdrawn", pm.Get(page+"?done=withdrawn").Body.String(), "补丁已撤回", "breaks month-end close")
 		w = pm.PostForm(dependantPage+"/publish", nil)
-		mustContain(t, "publish after the prerequisite's withdrawal", w.Body.String(), `data-testid="publish-errors"`,
+		apptest.MustContain(t, "publish after the prerequisite's withdrawal", w.Body.String(), `data-testid="publish-errors"`,
 			"前置补丁: PT-PC-0001: 是已撤回的补丁")
 		if w.Code != http.StatusUnprocessableEntity {
 			t.Errorf("publish after the prerequisite's withdrawal: %d", w.Code)
