@@ -635,7 +635,7 @@ func (s *Service) reindexCourse(ctx context.Context, tx *db.Tx, courseID string)
 func courseDoc(c Course) search.Doc {
 	body := []string{c.Summary.Zh, c.Summary.En}
 	for _, l := range c.Lessons {
-		body = append(body, l.Title.Zh, l.Title.En, plain(l.Body.Zh), plain(l.Body.En))
+		body = append(body, l.Title.Zh, l.Title.En, markdown.Text(l.Body.Zh), markdown.Text(l.Body.En))
 	}
 	return search.Doc{Type: CourseDoc, ID: c.ID, Product: c.Product, Title: strings.TrimSpace(c.Title.Zh + " " + c.Title.En),
 		Body: strings.Join(slices.DeleteFunc(body, func(s string) bool { return s == "" }), "\n"), URL: c.URL(), UpdatedAt: c.UpdatedAt}

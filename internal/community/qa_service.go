@@ -694,7 +694,7 @@ func (s *Service) QuestionDocs(ctx context.Context, put func(search.Doc) error) 
 // text; vetted as a help article is once an answer is accepted (the best sign
 // it is settled), a little less with a staff answer alone, least without.
 func questionDoc(q Question, answers []Question) search.Doc {
-	body := append([]string{plain(q.Body)}, q.Tags...)
+	body := append([]string{markdown.Text(q.Body)}, q.Tags...)
 	boost := search.Unvetted
 	for _, ans := range answers {
 		switch {
@@ -707,7 +707,7 @@ func questionDoc(q Question, answers []Question) search.Doc {
 		default:
 			continue
 		}
-		body = append(body, plain(ans.Body))
+		body = append(body, markdown.Text(ans.Body))
 	}
 	return search.Doc{Type: QuestionDoc, ID: q.ID, Title: q.Title, Body: strings.Join(body, "\n"), Product: q.Product,
 		Boost: boost, URL: QuestionURL(q.ID), UpdatedAt: q.ActiveAt}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -370,7 +368,7 @@ func (s *Service) reindex(ctx context.Context, tx *db.Tx, art Article) error {
 func articleDoc(art Article) search.Doc {
 	return search.Doc{Type: ArticleDoc, ID: art.ID, Product: art.Product, Versions: art.Versions,
 		Title: strings.TrimSpace(art.Title.Zh + " " + art.Title.En),
-		Body:  strings.Join(append(append([]string{}, art.Tags...), plain(art.Body.Zh), plain(art.Body.En)), "\n"),
+		Body:  strings.Join(append(append([]string{}, art.Tags...), markdown.Text(art.Body.Zh), markdown.Text(art.Body.En)), "\n"),
 		URL:   art.URL(), UpdatedAt: art.UpdatedAt}
 }
 
@@ -403,13 +401,6 @@ func render(a Article) Article {
 	return a
 }
 
-var tags = regexp.MustCompile(`<[^>]*>`)
-
-// plain is the text of a Markdown body without its markup, for the index
-// (whose snippets escape it again).
-func plain(src string) string {
-	return strings.TrimSpace(html.UnescapeString(tags.ReplaceAllString(string(markdown.Render(src)), " ")))
-}
 
 func setIf[T any](field *T, v *T) {
 	if v != nil {

@@ -2,8 +2,6 @@ package ideas
 
 import (
 	"context"
-	"html"
-	"regexp"
 	"strings"
 
 	"steward.dev/steward/internal/platform/db"
@@ -29,18 +27,11 @@ func (s *Service) unindex(ctx context.Context, tx *db.Tx, ideaID string) error {
 // ideaDoc is an idea's search document: its title, and its body as plain
 // text with its modules. Ideas are customers' wishes, not vetted answers.
 func ideaDoc(it Idea) search.Doc {
-	body := append([]string{plain(it.Body)}, it.Modules...)
+	body := append([]string{markdown.Text(it.Body)}, it.Modules...)
 	return search.Doc{Type: Doc, ID: it.ID, Title: it.Title, Body: strings.Join(body, "\n"), Product: it.Product,
 		Boost: search.Unvetted, URL: IdeaURL(it.ID), UpdatedAt: it.UpdatedAt}
 }
 
-var tags = regexp.MustCompile(`<[^>]*>`)
-
-// plain is the text of a Markdown body without its markup, for the index
-// (whose snippets escape it again).
-func plain(src string) string {
-	return strings.TrimSpace(html.UnescapeString(tags.ReplaceAllString(string(markdown.Render(src)), " ")))
-}
 
 // docsPage is how many ideas SearchDocs reads at a time.
 const docsPage = 500

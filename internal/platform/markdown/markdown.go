@@ -10,6 +10,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	stdhtml "html"
 	"html/template"
 	"log/slog"
 	"regexp"
@@ -156,3 +157,11 @@ func (s *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 }
 
 func (s *headingIDs) Put(value []byte) { s.used[string(value)] = true }
+
+var htmlTags = regexp.MustCompile(`<[^>]*>`)
+
+// Text is what a Markdown source says without its markup, as plain text
+// (for a search index, whose snippets escape it again).
+func Text(src string) string {
+	return strings.TrimSpace(stdhtml.UnescapeString(htmlTags.ReplaceAllString(string(Render(src)), " ")))
+}

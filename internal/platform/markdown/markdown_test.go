@@ -308,3 +308,17 @@ func TestExecutableCatchesUnsafeHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestTextDropsMarkupAndKeepsWords(t *testing.T) {
+	got := Text("## 结账\n\n先**反过账**，再点 [结账](https://example.com/x) & 保存 <script>alert(1)</script>")
+	for _, want := range []string{"结账", "先", "反过账", "再点", "& 保存"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Text = %q, want it to hold %q", got, want)
+		}
+	}
+	for _, unwanted := range []string{"<", "**", "##", "https://", "alert"} {
+		if strings.Contains(got, unwanted) {
+			t.Errorf("Text = %q, still holds %q", got, unwanted)
+		}
+	}
+}
