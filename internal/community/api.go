@@ -121,7 +121,7 @@ type hit struct {
 
 func (h *API) search(w http.ResponseWriter, r *http.Request, _ *actor.Actor) error {
 	q := r.URL.Query()
-	limit, err := limitParam(r, search.DefaultLimit, search.MaxLimit, "field.search_limit")
+	limit, err := web.LimitParam(r, search.DefaultLimit, search.MaxLimit, "field.search_limit")
 	if err != nil {
 		return err
 	}
@@ -142,20 +142,6 @@ func hitList(hits []search.Hit, next string) web.List[hit] {
 	return out
 }
 
-// limitParam reads ?limit= as a page size from 1 to most, def when absent;
-// anything else is a 400 naming limit with the message key given (which
-// says the bounds).
-func limitParam(r *http.Request, def, most int, key string) (int, error) {
-	s := r.URL.Query().Get("limit")
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > most {
-		return 0, problem.InvalidField("limit", key)
-	}
-	return n, nil
-}
 
 // created is a new object and the address to read it at: answered 201.
 type created struct {

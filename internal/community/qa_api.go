@@ -100,7 +100,7 @@ const (
 )
 
 func (h *QAAPI) similar(w http.ResponseWriter, r *http.Request) error {
-	limit, err := limitParam(r, similarDefault, similarMax, "field.qa_similar_limit")
+	limit, err := web.LimitParam(r, similarDefault, similarMax, "field.qa_similar_limit")
 	if err != nil {
 		return err
 	}

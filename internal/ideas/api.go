@@ -5,11 +5,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"steward.dev/steward/internal/platform/actor"
-	"steward.dev/steward/internal/platform/problem"
 	"steward.dev/steward/internal/platform/web"
 )
 
@@ -136,13 +134,9 @@ const (
 )
 
 func (h *API) similar(w http.ResponseWriter, r *http.Request, a *actor.Actor) error {
-	limit := similarDefault
-	if s := r.URL.Query().Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > similarMax {
-			return problem.InvalidField("limit", "field.idea_similar_limit")
-		}
-		limit = n
+	limit, err := web.LimitParam(r, similarDefault, similarMax, "field.idea_similar_limit")
+	if err != nil {
+		return err
 	}
 	list, err := h.svc.Similar(r.Context(), a, r.URL.Query().Get("title"), limit)
 	return web.Respond(w, http.StatusOK, web.List[Idea]{Items: list}, err)

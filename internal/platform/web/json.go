@@ -96,11 +96,9 @@ type PageRequest struct {
 func ParsePage(r *http.Request) (PageRequest, error) {
 	p := PageRequest{Limit: 50}
 	var bad problem.Invalid
-	if s := r.URL.Query().Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 200 {
-			bad.Add("limit", "field.limit")
-		}
+	if n, err := LimitParam(r, p.Limit, 200, "field.limit"); err != nil {
+		bad.Add("limit", "field.limit")
+	} else {
 		p.Limit = n
 	}
 	if c := r.URL.Query().Get("cursor"); c != "" {
@@ -111,6 +109,20 @@ func ParsePage(r *http.Request) (PageRequest, error) {
 		p.After = string(raw)
 	}
 	return p, bad.Err()
+}
+
+// LimitParam reads ?limit=: def when absent, a whole number from 1 to most
+// otherwise (400 naming limit, worded by the message key, when not).
+func LimitParam(r *http.Request, def, most int, key string) (int, error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > most {
+		return 0, problem.InvalidField("limit", key)
+	}
+	return n, nil
 }
 
 // NewList builds a list from one row more than the page's limit: when that
