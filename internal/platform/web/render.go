@@ -87,9 +87,18 @@ func NewRenderer(fsys fs.FS, chrome ChromeFunc) (*Renderer, error) {
 	// served tells a template whether a link leads to a page that exists yet
 	// (channels of the catalog are built one by one).
 	served := template.FuncMap{"served": func(p string) bool { return rd.served == nil || rd.served(p) }}
+	// The layout and partials are parsed once and each page added to a copy:
+	// parsing them again for every page made building a renderer ten times dearer.
+	base, err := template.New("layout").Funcs(funcs).Funcs(served).ParseFS(fsys, shared...)
+	if err != nil {
+		return nil, fmt.Errorf("layout and partials: %w", err)
+	}
 	for _, file := range pageFiles {
 		name := strings.TrimSuffix(path.Base(file), ".html")
-		t, err := template.New(name).Funcs(funcs).Funcs(served).ParseFS(fsys, append(append([]string(nil), shared...), file)...)
+		t, err := base.Clone()
+		if err == nil {
+			_, err = t.ParseFS(fsys, file)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
