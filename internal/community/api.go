@@ -142,7 +142,6 @@ func hitList(hits []search.Hit, next string) web.List[hit] {
 	return out
 }
 
-
 // created is a new object and the address to read it at: answered 201.
 type created struct {
 	location string

@@ -401,7 +401,6 @@ func render(a Article) Article {
 	return a
 }
 
-
 func setIf[T any](field *T, v *T) {
 	if v != nil {
 		*field = *v

@@ -32,7 +32,6 @@ func ideaDoc(it Idea) search.Doc {
 		Boost: search.Unvetted, URL: IdeaURL(it.ID), UpdatedAt: it.UpdatedAt}
 }
 
-
 // docsPage is how many ideas SearchDocs reads at a time.
 const docsPage = 500
 
