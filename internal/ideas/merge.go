@@ -35,13 +35,14 @@ func (s *Service) Merge(ctx context.Context, a *actor.Actor, ideaID string, in M
 	if into == "" {
 		return Idea{}, problem.InvalidField("into", "field.required")
 	}
-	told, err := s.told(ctx, a, ideaID)
-	if err != nil {
-		return Idea{}, err
-	}
 	now := s.Clock.Now()
-	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
+	err := s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
 		dup, target, err := s.lockPair(ctx, tx, ideaID, into)
+		if err != nil {
+			return err
+		}
+		// The duplicate's people, read under its lock and before they move.
+		told, err := s.told(ctx, tx, a, dup.ID)
 		if err != nil {
 			return err
 		}

@@ -47,14 +47,15 @@ func (s *Service) ChangeStatus(ctx context.Context, a *actor.Actor, ideaID strin
 	if err != nil {
 		return Idea{}, err
 	}
-	told, err := s.told(ctx, a, ideaID)
-	if err != nil {
-		return Idea{}, err
-	}
 	now := s.Clock.Now()
 	change.ID, change.By, change.At = id.New("isc", now), authorOf(a), now
 	err = s.Store.DB().InTx(ctx, func(tx *db.Tx) error {
 		cur, err := s.locked(ctx, tx, ideaID)
+		if err != nil {
+			return err
+		}
+		// Read under the row lock, so that a vote cast meanwhile is told too.
+		told, err := s.told(ctx, tx, a, ideaID)
 		if err != nil {
 			return err
 		}
@@ -74,7 +75,7 @@ func (s *Service) ChangeStatus(ctx context.Context, a *actor.Actor, ideaID strin
 		}
 		if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "idea.status", TargetType: Doc, TargetID: ideaID,
 			Changes: audit.Diff(audit.Fields{"status": cur.Status, "shipped_in": cur.shippedRef()},
-				audit.Fields{"status": change.To, "shipped_in": ref, "explanation": change.Explanation})}); err != nil {
+				audit.Fields{"status": change.To, "shipped_in": Idea{ShippedIn: change.ShippedIn}.shippedRef(), "explanation": change.Explanation})}); err != nil {
 			return err
 		}
 		cur.Status, cur.StatusAt, cur.ShippedIn, cur.UpdatedAt = change.To, now, change.ShippedIn, now
@@ -146,12 +147,12 @@ type audience struct {
 	emails  map[string][]notify.Address
 }
 
-// told reads the idea's voters and followers but the actor, with their
-// addresses (before the transaction, like every read of the people's room).
+// told reads the idea's voters and followers but the actor through q (the
+// change's transaction, under the idea's lock), with their addresses.
 // Only people who still have an account are told: the votes of a deleted
 // one stay and count.
-func (s *Service) told(ctx context.Context, a *actor.Actor, ideaID string) (audience, error) {
-	people, err := s.Store.Recipients(ctx, s.Store.DB(), ideaID)
+func (s *Service) told(ctx context.Context, q db.Querier, a *actor.Actor, ideaID string) (audience, error) {
+	people, err := s.Store.Recipients(ctx, q, ideaID)
 	if err != nil {
 		return audience{}, err
 	}
